@@ -1,0 +1,675 @@
+/* sd-library.c
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "sd-clock.h"
+#include "sd-collection-private.h"
+#include "sd-library.h"
+#include "sd-markdown-text.h"
+
+void
+sd_note_folder_free (SdNoteFolder *folder)
+{
+  if (folder == NULL)
+    return;
+  g_free (folder->path);
+  g_free (folder);
+}
+
+void
+sd_note_file_free (SdNoteFile *file)
+{
+  if (file == NULL)
+    return;
+  g_free (file->path);
+  g_free (file->relpath);
+  g_free (file->title);
+  g_free (file->error);
+  g_free (file);
+}
+
+void
+sd_note_heading_free (SdNoteHeading *heading)
+{
+  if (heading == NULL)
+    return;
+  g_free (heading->text);
+  g_free (heading);
+}
+
+/**
+ * sd_library_add_folder:
+ *
+ * Adds a folder of Markdown notes (not yet scanned). Adding a folder again
+ * returns the id it already has.
+ *
+ * Returns: the folder id, or 0 with @error set
+ */
+gint64
+sd_library_add_folder (SdCollection  *collection,
+                       const char    *path,
+                       GError       **error)
+{
+  g_autofree char *canonical = NULL;
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+
+  g_return_val_if_fail (path != NULL, 0);
+
+  canonical = g_canonicalize_filename (path, NULL);
+  if (!g_file_test (canonical, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR,
+                   _("“%s” is not a folder"), canonical);
+      return 0;
+    }
+
+  stmt = sd_collection_prepare (collection,
+                                "INSERT INTO note_folders (path, added) VALUES (?, ?)"
+                                " ON CONFLICT (path) DO UPDATE SET path = path RETURNING id",
+                                error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, canonical, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, sd_clock_now ());
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else
+    sd_collection_set_error (collection, error);
+  sqlite3_reset (stmt);
+
+  if (id != 0 && !sd_collection_in_transaction (collection))
+    sd_collection_notify_changed (collection);
+  return id;
+}
+
+gboolean
+sd_library_remove_folder (SdCollection  *collection,
+                          gint64         folder_id,
+                          GError       **error)
+{
+  sqlite3_stmt *stmt = sd_collection_prepare (collection,
+                                              "DELETE FROM note_folders WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  if (!sd_collection_step_done (collection, stmt, error))
+    return FALSE;
+  if (!sd_collection_in_transaction (collection))
+    sd_collection_notify_changed (collection);
+  return TRUE;
+}
+
+GPtrArray *
+sd_library_list_folders (SdCollection  *collection,
+                         GError       **error)
+{
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_note_folder_free);
+  sqlite3_stmt *stmt = sd_collection_prepare (collection,
+                                              "SELECT id, path FROM note_folders ORDER BY path",
+                                              error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      SdNoteFolder *folder = g_new0 (SdNoteFolder, 1);
+      folder->id = sqlite3_column_int64 (stmt, 0);
+      folder->path = sd_column_dup (stmt, 1);
+      g_ptr_array_add (folders, folder);
+    }
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&folders);
+}
+
+/**
+ * sd_library_title_for_text:
+ *
+ * Returns: (transfer full): the text of the note's first heading, else the
+ *   file name without its extension
+ */
+char *
+sd_library_title_for_text (const char *text,
+                           const char *file_name)
+{
+  g_autoptr(GPtrArray) headings = sd_markdown_text_headings (text);
+  const char *dot;
+
+  for (guint i = 0; headings != NULL && i < headings->len; i++)
+    {
+      SdMarkdownHeading *heading = g_ptr_array_index (headings, i);
+      if (heading->text[0] != '\0')
+        return g_strdup (heading->text);
+    }
+
+  dot = strrchr (file_name, '.');
+  return dot != NULL && dot != file_name
+    ? g_strndup (file_name, dot - file_name)
+    : g_strdup (file_name);
+}
+
+typedef struct
+{
+  gint64 id;
+  gint64 mtime;
+  gint64 size;
+  char  *hash;
+  gboolean failed;
+  gboolean seen;
+} KnownFile;
+
+static void
+known_file_free (KnownFile *known)
+{
+  g_free (known->hash);
+  g_free (known);
+}
+
+typedef struct
+{
+  SdCollection *collection;
+  gint64        folder_id;
+  const char   *root;
+  GHashTable   *known;     /* relpath -> KnownFile */
+  GHashTable   *visited;   /* "dev:ino" of folders, against symlink loops */
+  SdScanStats  *stats;
+  GCancellable *cancellable;
+} ScanState;
+
+static gboolean
+is_note_name (const char *name)
+{
+  return g_str_has_suffix (name, ".md") || g_str_has_suffix (name, ".markdown")
+         || g_str_has_suffix (name, ".MD") || g_str_has_suffix (name, ".Markdown");
+}
+
+/* Reads a note and decides whether it is text we can index. */
+static char *
+read_note (const char  *path,
+           gint64       size,
+           GError     **error)
+{
+  g_autofree char *contents = NULL;
+  const char *bad = NULL;
+  gsize len;
+
+  if (size > SD_LIBRARY_MAX_NOTE_SIZE)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                   _("The note is larger than %d MB and is not opened"),
+                   SD_LIBRARY_MAX_NOTE_SIZE / (1024 * 1024));
+      return NULL;
+    }
+
+  if (!g_file_get_contents (path, &contents, &len, error))
+    return NULL;
+
+  if (memchr (contents, '\0', len) != NULL)
+    {
+      g_set_error (error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE,
+                   _("The file is binary data, not a Markdown text"));
+      return NULL;
+    }
+
+  if (!g_utf8_validate_len (contents, len, &bad))
+    {
+      gsize offset = bad - contents;
+      guint line = 1;
+
+      for (gsize i = 0; i < offset; i++)
+        line += contents[i] == '\n';
+      g_set_error (error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE,
+                   _("The note is not UTF-8 text (invalid byte on line %u); save it as "
+                     "UTF-8 to read it here"),
+                   line);
+      return NULL;
+    }
+
+  return g_steal_pointer (&contents);
+}
+
+static gboolean
+write_headings (SdCollection  *collection,
+                gint64         file_id,
+                GPtrArray     *headings,
+                GError       **error)
+{
+  sqlite3_stmt *stmt = sd_collection_prepare (collection,
+                                              "DELETE FROM note_headings WHERE file_id = ?",
+                                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, file_id);
+  if (!sd_collection_step_done (collection, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; headings != NULL && i < headings->len; i++)
+    {
+      SdMarkdownHeading *heading = g_ptr_array_index (headings, i);
+
+      stmt = sd_collection_prepare (collection,
+                                    "INSERT INTO note_headings (file_id, ord, level, text, line)"
+                                    " VALUES (?, ?, ?, ?, ?)",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, file_id);
+      sqlite3_bind_int (stmt, 2, (int) i);
+      sqlite3_bind_int (stmt, 3, heading->level);
+      sqlite3_bind_text (stmt, 4, heading->text, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 5, heading->line);
+      if (!sd_collection_step_done (collection, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+index_file (ScanState    *state,
+            const char   *relpath,
+            const char   *path,
+            gint64        mtime,
+            gint64        size,
+            GError      **error)
+{
+  g_autoptr(GError) read_error = NULL;
+  g_autofree char *text = read_note (path, size, &read_error);
+  g_autofree char *hash = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GPtrArray) headings = NULL;
+  KnownFile *known = g_hash_table_lookup (state->known, relpath);
+  sqlite3_stmt *stmt;
+  gint64 file_id;
+
+  if (known != NULL)
+    known->seen = TRUE;
+
+  if (text != NULL)
+    {
+      hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+      if (known != NULL && !known->failed && g_strcmp0 (known->hash, hash) == 0)
+        {
+          /* Touched but not changed: remember the new time only. */
+          stmt = sd_collection_prepare (state->collection,
+                                        "UPDATE note_files SET mtime = ?, size = ? WHERE id = ?",
+                                        error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, mtime);
+          sqlite3_bind_int64 (stmt, 2, size);
+          sqlite3_bind_int64 (stmt, 3, known->id);
+          state->stats->unchanged++;
+          return sd_collection_step_done (state->collection, stmt, error);
+        }
+      headings = sd_markdown_text_headings (text);
+      title = sd_library_title_for_text (text, base);
+    }
+  else
+    {
+      hash = g_strdup ("");
+      title = g_strdup (base);
+      state->stats->failed++;
+    }
+
+  stmt = sd_collection_prepare (state->collection,
+                                "INSERT INTO note_files (folder_id, relpath, title, mtime, size,"
+                                " hash, error) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                                " ON CONFLICT (folder_id, relpath) DO UPDATE SET"
+                                " title = excluded.title, mtime = excluded.mtime,"
+                                " size = excluded.size, hash = excluded.hash,"
+                                " error = excluded.error RETURNING id",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, state->folder_id);
+  sqlite3_bind_text (stmt, 2, relpath, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, title, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, mtime);
+  sqlite3_bind_int64 (stmt, 5, size);
+  sqlite3_bind_text (stmt, 6, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, read_error ? read_error->message : "", -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return sd_collection_set_error (state->collection, error);
+    }
+  file_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (text != NULL)
+    {
+      if (known != NULL)
+        state->stats->updated++;
+      else
+        state->stats->added++;
+    }
+
+  return write_headings (state->collection, file_id, headings, error);
+}
+
+static gboolean
+record_failure (ScanState   *state,
+                const char  *relpath,
+                const char  *message,
+                GError     **error)
+{
+  g_autofree char *base = g_path_get_basename (relpath);
+  KnownFile *known = g_hash_table_lookup (state->known, relpath);
+  sqlite3_stmt *stmt;
+
+  if (known != NULL)
+    known->seen = TRUE;
+  state->stats->failed++;
+
+  stmt = sd_collection_prepare (state->collection,
+                                "INSERT INTO note_files (folder_id, relpath, title, mtime, size,"
+                                " hash, error) VALUES (?, ?, ?, 0, 0, '', ?)"
+                                " ON CONFLICT (folder_id, relpath) DO UPDATE SET"
+                                " error = excluded.error, hash = '', mtime = 0",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, state->folder_id);
+  sqlite3_bind_text (stmt, 2, relpath, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, base, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, message, -1, SQLITE_STATIC);
+  return sd_collection_step_done (state->collection, stmt, error);
+}
+
+static gboolean
+scan_dir (ScanState   *state,
+          const char  *reldir,
+          GError     **error)
+{
+  g_autofree char *dir_path = reldir[0] ? g_build_filename (state->root, reldir, NULL)
+                                        : g_strdup (state->root);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GStatBuf st;
+  const char *name;
+
+  if (g_stat (dir_path, &st) != 0)
+    return TRUE;
+  {
+    char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
+    if (!g_hash_table_add (state->visited, key))
+      return TRUE;  /* already walked: a symlink loop or a second link to it */
+  }
+
+  dir = g_dir_open (dir_path, 0, NULL);
+  if (dir == NULL)
+    return TRUE;  /* unreadable folders are skipped, the rest is indexed */
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *entry = g_ptr_array_index (names, i);
+      g_autofree char *relpath = reldir[0] ? g_build_filename (reldir, entry, NULL)
+                                           : g_strdup (entry);
+      g_autofree char *path = g_build_filename (state->root, relpath, NULL);
+      KnownFile *known;
+      gint64 mtime;
+
+      if (g_cancellable_set_error_if_cancelled (state->cancellable, error))
+        return FALSE;
+
+      /* Hidden folders hold tool state (.git, .obsidian, .trash), not notes. */
+      if (entry[0] == '.')
+        continue;
+
+      if (g_stat (path, &st) != 0)
+        {
+          int saved = errno;
+
+          if (is_note_name (entry))
+            {
+              g_autofree char *message = saved == ELOOP
+                ? g_strdup (_("The note is a symbolic link that loops back on itself"))
+                : g_strdup_printf (_("The note cannot be read: %s"), g_strerror (saved));
+              if (!record_failure (state, relpath, message, error))
+                return FALSE;
+            }
+          continue;
+        }
+
+      if (S_ISDIR (st.st_mode))
+        {
+          if (!scan_dir (state, relpath, error))
+            return FALSE;
+          continue;
+        }
+
+      if (!S_ISREG (st.st_mode) || !is_note_name (entry))
+        continue;
+
+      mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+      known = g_hash_table_lookup (state->known, relpath);
+      if (known != NULL && known->mtime == mtime && known->size == (gint64) st.st_size
+          && !known->failed)
+        {
+          known->seen = TRUE;
+          state->stats->unchanged++;
+          continue;
+        }
+
+      if (!index_file (state, relpath, path, mtime, st.st_size, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+scan_folder (SdCollection  *collection,
+             SdNoteFolder  *folder,
+             GCancellable  *cancellable,
+             SdScanStats   *stats,
+             GError       **error)
+{
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) known_file_free);
+  g_autoptr(GHashTable) visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ScanState state = { collection, folder->id, folder->path, known, visited, stats, cancellable };
+  GHashTableIter iter;
+  gpointer key, value;
+  sqlite3_stmt *stmt;
+
+  stmt = sd_collection_prepare (collection,
+                                "SELECT relpath, id, mtime, size, hash, error <> ''"
+                                " FROM note_files WHERE folder_id = ?",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder->id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      KnownFile *k = g_new0 (KnownFile, 1);
+      k->id = sqlite3_column_int64 (stmt, 1);
+      k->mtime = sqlite3_column_int64 (stmt, 2);
+      k->size = sqlite3_column_int64 (stmt, 3);
+      k->hash = sd_column_dup (stmt, 4);
+      k->failed = sqlite3_column_int (stmt, 5);
+      g_hash_table_insert (known, sd_column_dup (stmt, 0), k);
+    }
+  sqlite3_reset (stmt);
+
+  /* A folder that is gone (an unplugged disk, a revoked portal grant) keeps
+   * its index rather than losing it. */
+  if (!g_file_test (folder->path, G_FILE_TEST_IS_DIR))
+    return TRUE;
+
+  if (!scan_dir (&state, "", error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, known);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      KnownFile *k = value;
+
+      if (k->seen)
+        continue;
+      stmt = sd_collection_prepare (collection, "DELETE FROM note_files WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, k->id);
+      if (!sd_collection_step_done (collection, stmt, error))
+        return FALSE;
+      stats->removed++;
+    }
+
+  return TRUE;
+}
+
+/**
+ * sd_library_scan:
+ *
+ * Brings the index up to date with every notes folder: only added, changed
+ * and removed files are read. Runs in one transaction; a cancelled or failed
+ * scan leaves the index as it was. Blocking: call it from a worker thread
+ * with its own collection.
+ */
+gboolean
+sd_library_scan (SdCollection  *collection,
+                 GCancellable  *cancellable,
+                 SdScanStats   *stats,
+                 GError       **error)
+{
+  g_autoptr(GPtrArray) folders = sd_library_list_folders (collection, error);
+  SdScanStats local = { 0 };
+
+  if (folders == NULL)
+    return FALSE;
+  if (stats == NULL)
+    stats = &local;
+  memset (stats, 0, sizeof *stats);
+
+  if (!sd_collection_begin (collection, error))
+    return FALSE;
+
+  for (guint i = 0; i < folders->len; i++)
+    if (!scan_folder (collection, g_ptr_array_index (folders, i), cancellable, stats, error))
+      {
+        sd_collection_rollback (collection);
+        return FALSE;
+      }
+
+  return sd_collection_commit (collection, error);
+}
+
+#define FILE_COLUMNS \
+  "SELECT f.id, f.folder_id, d.path, f.relpath, f.title, f.error, f.mtime, f.size" \
+  " FROM note_files f JOIN note_folders d ON d.id = f.folder_id "
+
+static SdNoteFile *
+file_from_row (sqlite3_stmt *stmt)
+{
+  SdNoteFile *file = g_new0 (SdNoteFile, 1);
+
+  file->id = sqlite3_column_int64 (stmt, 0);
+  file->folder_id = sqlite3_column_int64 (stmt, 1);
+  file->relpath = sd_column_dup (stmt, 3);
+  file->path = g_build_filename ((const char *) sqlite3_column_text (stmt, 2), file->relpath, NULL);
+  file->title = sd_column_dup (stmt, 4);
+  file->error = sd_column_dup (stmt, 5);
+  file->mtime = sqlite3_column_int64 (stmt, 6);
+  file->size = sqlite3_column_int64 (stmt, 7);
+  return file;
+}
+
+/**
+ * sd_library_list_files:
+ *
+ * Returns: (transfer full) (element-type SdNoteFile): every indexed note by
+ *   folder and path
+ */
+GPtrArray *
+sd_library_list_files (SdCollection  *collection,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_note_file_free);
+  sqlite3_stmt *stmt = sd_collection_prepare (collection,
+                                              FILE_COLUMNS "ORDER BY d.path, f.relpath", error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (files, file_from_row (stmt));
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&files);
+}
+
+/**
+ * sd_library_find_file:
+ *
+ * Returns: (nullable) (transfer full): the indexed note at @path
+ */
+SdNoteFile *
+sd_library_find_file (SdCollection *collection,
+                      const char   *path)
+{
+  g_autoptr(GPtrArray) folders = sd_library_list_folders (collection, NULL);
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+
+  for (guint i = 0; folders != NULL && i < folders->len; i++)
+    {
+      SdNoteFolder *folder = g_ptr_array_index (folders, i);
+      gsize len = strlen (folder->path);
+      sqlite3_stmt *stmt;
+      SdNoteFile *file = NULL;
+
+      if (strncmp (canonical, folder->path, len) != 0 || canonical[len] != G_DIR_SEPARATOR)
+        continue;
+
+      stmt = sd_collection_prepare (collection,
+                                    FILE_COLUMNS "WHERE f.folder_id = ? AND f.relpath = ?", NULL);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, folder->id);
+      sqlite3_bind_text (stmt, 2, canonical + len + 1, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        file = file_from_row (stmt);
+      sqlite3_reset (stmt);
+      if (file != NULL)
+        return file;
+    }
+  return NULL;
+}
+
+GPtrArray *
+sd_library_list_headings (SdCollection  *collection,
+                          gint64         file_id,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) headings = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_note_heading_free);
+  sqlite3_stmt *stmt = sd_collection_prepare (collection,
+                                              "SELECT level, text, line FROM note_headings"
+                                              " WHERE file_id = ? ORDER BY ord",
+                                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, file_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      SdNoteHeading *heading = g_new0 (SdNoteHeading, 1);
+      heading->level = sqlite3_column_int (stmt, 0);
+      heading->text = sd_column_dup (stmt, 1);
+      heading->line = sqlite3_column_int (stmt, 2);
+      g_ptr_array_add (headings, heading);
+    }
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&headings);
+}
