@@ -267,40 +267,43 @@ sd_cli_fsrs_replay (int    argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("fsrs replay: %s\n", error->message);
+      g_printerr ("studydeck-cli fsrs replay: %s\n", error->message);
       return 2;
     }
   if (argc > 1)
     {
-      g_printerr (_("fsrs replay: unexpected argument “%s”\n"), argv[1]);
+      g_printerr (_("studydeck-cli fsrs replay: unexpected argument “%s”\n"), argv[1]);
       return 2;
     }
   if (!(retention > 0.0 && retention < 1.0))
     {
-      g_printerr (_("fsrs replay: --retention must be between 0 and 1, got %g\n"), retention);
+      g_printerr (_("studydeck-cli fsrs replay: --retention must be between 0 and 1, got %g\n"),
+                  retention);
       return 2;
     }
   if (day_start_hour < 0 || day_start_hour > 23)
     {
-      g_printerr (_("fsrs replay: --day-start-hour must be 0..23, got %d\n"), day_start_hour);
+      g_printerr (_("studydeck-cli fsrs replay: --day-start-hour must be 0..23, got %d\n"),
+                  day_start_hour);
       return 2;
     }
   if (tz_offset_min < -24 * 60 || tz_offset_min > 24 * 60)
     {
-      g_printerr (_("fsrs replay: --tz-offset-min must be within ±1440, got %d\n"),
+      g_printerr (_("studydeck-cli fsrs replay: --tz-offset-min must be within ±1440, got %d\n"),
                   tz_offset_min);
       return 2;
     }
   if (max_interval < 1)
     {
-      g_printerr (_("fsrs replay: --max-interval must be at least 1, got %d\n"), max_interval);
+      g_printerr (_("studydeck-cli fsrs replay: --max-interval must be at least 1, got %d\n"),
+                  max_interval);
       return 2;
     }
 
   sd_fsrs_params_init_default (&options.params);
   if (params_arg != NULL && !load_params (&options.params, params_arg, &error))
     {
-      g_printerr ("fsrs replay: %s\n", error->message);
+      g_printerr ("studydeck-cli fsrs replay: %s\n", error->message);
       return 2;
     }
   options.retention = retention;
@@ -348,12 +351,14 @@ sd_cli_fsrs_replay (int    argc,
 
   if (ferror (stdin))
     {
-      g_printerr (_("fsrs replay: cannot read standard input: %s\n"), g_strerror (errno));
+      g_printerr (_("studydeck-cli fsrs replay: cannot read standard input: %s\n"),
+                  g_strerror (errno));
       return 1;
     }
   if (fflush (stdout) != 0)
     {
-      g_printerr (_("fsrs replay: cannot write standard output: %s\n"), g_strerror (errno));
+      g_printerr (_("studydeck-cli fsrs replay: cannot write standard output: %s\n"),
+                  g_strerror (errno));
       return 1;
     }
 

@@ -28,19 +28,53 @@ G_BEGIN_DECLS
  */
 #define SD_FSRS_N_PARAMS 21
 
-/** SD_FSRS_S_MIN: lower clamp of stability, in days. */
+/**
+ * SD_FSRS_S_MIN:
+ *
+ * Lower clamp of stability, in days.
+ */
 #define SD_FSRS_S_MIN 0.001
-/** SD_FSRS_S_MAX: upper clamp of stability, in days. */
+
+/**
+ * SD_FSRS_S_MAX:
+ *
+ * Upper clamp of stability, in days.
+ */
 #define SD_FSRS_S_MAX 36500.0
-/** SD_FSRS_D_MIN: lowest difficulty. */
+
+/**
+ * SD_FSRS_D_MIN:
+ *
+ * Lowest difficulty.
+ */
 #define SD_FSRS_D_MIN 1.0
-/** SD_FSRS_D_MAX: highest difficulty. */
+
+/**
+ * SD_FSRS_D_MAX:
+ *
+ * Highest difficulty.
+ */
 #define SD_FSRS_D_MAX 10.0
-/** SD_FSRS_DEFAULT_MAX_INTERVAL: Anki's default maximum review interval, in days. */
+
+/**
+ * SD_FSRS_DEFAULT_MAX_INTERVAL:
+ *
+ * Anki's default maximum review interval, in days.
+ */
 #define SD_FSRS_DEFAULT_MAX_INTERVAL 36500
-/** SD_FSRS_DEFAULT_RETENTION: the usual desired retention. */
+
+/**
+ * SD_FSRS_DEFAULT_RETENTION:
+ *
+ * The usual desired retention.
+ */
 #define SD_FSRS_DEFAULT_RETENTION 0.9
 
+/**
+ * SD_FSRS_ERROR:
+ *
+ * Error domain of the parameter loaders. Errors are #SdFsrsError values.
+ */
 #define SD_FSRS_ERROR (sd_fsrs_error_quark ())
 
 /**
