@@ -571,6 +571,68 @@ sd_library_scan (SdCollection  *collection,
   return sd_collection_commit (collection, error);
 }
 
+static void
+scan_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(SdCollection) own = NULL;
+  g_autoptr(GError) error = NULL;
+  SdScanStats *stats = g_new0 (SdScanStats, 1);
+
+  /* SQLite connections are not shared across threads: the worker opens its own. */
+  own = sd_collection_open (path, &error);
+  if (own == NULL || !sd_library_scan (own, cancellable, stats, &error))
+    {
+      g_free (stats);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, stats, g_free);
+}
+
+/**
+ * sd_library_scan_async:
+ *
+ * Runs sd_library_scan() in a worker thread on its own connection to the
+ * collection; when it changed anything, @collection emits #SdCollection::changed
+ * before @callback runs.
+ */
+void
+sd_library_scan_async (SdCollection        *collection,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (collection, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sd_library_scan_async);
+  g_task_set_task_data (task, g_strdup (sd_collection_get_path (collection)), g_free);
+  g_task_run_in_thread (task, scan_worker);
+}
+
+gboolean
+sd_library_scan_finish (SdCollection  *collection,
+                        GAsyncResult  *result,
+                        SdScanStats   *stats,
+                        GError       **error)
+{
+  g_autofree SdScanStats *done = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, collection), FALSE);
+
+  done = g_task_propagate_pointer (G_TASK (result), error);
+  if (done == NULL)
+    return FALSE;
+  if (stats != NULL)
+    *stats = *done;
+  if (done->added + done->updated + done->removed + done->failed > 0)
+    sd_collection_notify_changed (collection);
+  return TRUE;
+}
+
 #define FILE_COLUMNS \
   "SELECT f.id, f.folder_id, d.path, f.relpath, f.title, f.error, f.mtime, f.size" \
   " FROM note_files f JOIN note_folders d ON d.id = f.folder_id "

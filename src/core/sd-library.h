@@ -64,6 +64,14 @@ gboolean    sd_library_scan            (SdCollection   *collection,
                                         GCancellable   *cancellable,
                                         SdScanStats    *stats,
                                         GError        **error);
+void        sd_library_scan_async      (SdCollection   *collection,
+                                        GCancellable   *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer        user_data);
+gboolean    sd_library_scan_finish     (SdCollection   *collection,
+                                        GAsyncResult   *result,
+                                        SdScanStats    *stats,
+                                        GError        **error);
 GPtrArray  *sd_library_list_files      (SdCollection   *collection,
                                         GError        **error);
 SdNoteFile *sd_library_find_file       (SdCollection   *collection,

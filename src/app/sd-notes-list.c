@@ -1,0 +1,242 @@
+/* sd-notes-list.c
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sd-library.h"
+#include "sd-note-item.h"
+#include "sd-notes-list.h"
+
+struct _SdNotesList
+{
+  GtkWidget     parent_instance;
+
+  SdCollection *collection;
+  gulong        changed_id;
+  GListStore   *roots;
+  guint         n_notes;
+
+  GtkStack     *stack;
+  GtkListView  *view;
+};
+
+G_DEFINE_FINAL_TYPE (SdNotesList, sd_notes_list, GTK_TYPE_WIDGET)
+
+enum {
+  NOTE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GListModel *
+create_children (gpointer item,
+                 gpointer user_data)
+{
+  GListStore *children = sd_note_item_get_children (SD_NOTE_ITEM (item));
+
+  return children ? g_object_ref (G_LIST_MODEL (children)) : NULL;
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+  gtk_list_item_set_child (list_item, expander);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+  GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
+  GtkWidget *icon = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_next_sibling (icon);
+  SdNoteItem *item = gtk_tree_list_row_get_item (row);
+  const char *error = sd_note_item_get_error (item);
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  gtk_label_set_text (GTK_LABEL (label), sd_note_item_get_title (item));
+  if (sd_note_item_get_children (item) != NULL)
+    gtk_image_set_from_icon_name (GTK_IMAGE (icon), "folder-symbolic");
+  else if (error != NULL)
+    gtk_image_set_from_icon_name (GTK_IMAGE (icon), "dialog-warning-symbolic");
+  else
+    gtk_image_set_from_icon_name (GTK_IMAGE (icon), "text-x-generic-symbolic");
+  gtk_widget_set_tooltip_text (box, error ? error : sd_note_item_get_path (item));
+  g_object_unref (item);
+}
+
+static void
+reload (SdNotesList *self)
+{
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GHashTable) by_folder = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GError) error = NULL;
+
+  g_list_store_remove_all (self->roots);
+  self->n_notes = 0;
+
+  if (self->collection != NULL)
+    {
+      folders = sd_library_list_folders (self->collection, &error);
+      if (folders != NULL)
+        files = sd_library_list_files (self->collection, &error);
+      if (files == NULL)
+        g_warning ("Failed to list notes: %s", error->message);
+    }
+
+  for (guint i = 0; files != NULL && i < folders->len; i++)
+    {
+      SdNoteFolder *folder = g_ptr_array_index (folders, i);
+      g_autofree char *name = g_path_get_basename (folder->path);
+      g_autoptr(SdNoteItem) root = sd_note_item_new_folder (name);
+
+      g_list_store_append (self->roots, root);
+      g_hash_table_insert (by_folder, &folder->id, root);
+    }
+
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    {
+      SdNoteFile *file = g_ptr_array_index (files, i);
+      SdNoteItem *parent = g_hash_table_lookup (by_folder, &file->folder_id);
+      g_auto(GStrv) parts = g_strsplit (file->relpath, G_DIR_SEPARATOR_S, -1);
+      g_autoptr(SdNoteItem) note = NULL;
+      guint n = g_strv_length (parts);
+
+      if (parent == NULL)
+        continue;
+      for (guint j = 0; j + 1 < n; j++)
+        parent = sd_note_item_ensure_child_folder (parent, parts[j]);
+
+      note = sd_note_item_new_note (file->title, file->path, file->error);
+      g_list_store_append (sd_note_item_get_children (parent), note);
+      self->n_notes++;
+    }
+
+  gtk_stack_set_visible_child_name (self->stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->roots)) > 0
+                                    ? "tree" : "empty");
+}
+
+static void
+view_activate_cb (SdNotesList *self,
+                  guint        position)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (self->view));
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, position);
+  SdNoteItem *item;
+
+  if (row == NULL)
+    return;
+  item = gtk_tree_list_row_get_item (row);
+  if (sd_note_item_get_path (item) != NULL)
+    g_signal_emit (self, signals[NOTE_ACTIVATED], 0, sd_note_item_get_path (item));
+  else
+    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+  g_object_unref (item);
+}
+
+void
+sd_notes_list_set_collection (SdNotesList  *self,
+                              SdCollection *collection)
+{
+  g_return_if_fail (SD_IS_NOTES_LIST (self));
+
+  if (self->collection != NULL)
+    g_clear_signal_handler (&self->changed_id, self->collection);
+  g_set_object (&self->collection, collection);
+  if (collection != NULL)
+    self->changed_id = g_signal_connect_object (collection, "changed", G_CALLBACK (reload),
+                                                self, G_CONNECT_SWAPPED);
+  reload (self);
+}
+
+guint
+sd_notes_list_get_n_notes (SdNotesList *self)
+{
+  g_return_val_if_fail (SD_IS_NOTES_LIST (self), 0);
+
+  return self->n_notes;
+}
+
+static void
+sd_notes_list_dispose (GObject *object)
+{
+  SdNotesList *self = SD_NOTES_LIST (object);
+
+  if (self->collection != NULL)
+    g_clear_signal_handler (&self->changed_id, self->collection);
+  g_clear_object (&self->collection);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_NOTES_LIST);
+  g_clear_object (&self->roots);
+
+  G_OBJECT_CLASS (sd_notes_list_parent_class)->dispose (object);
+}
+
+static void
+sd_notes_list_class_init (SdNotesListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_notes_list_dispose;
+
+  /**
+   * SdNotesList::note-activated:
+   * @path: the note file
+   *
+   * Emitted when the user opens a note.
+   */
+  signals[NOTE_ACTIVATED] = g_signal_new ("note-activated",
+                                          G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/ui/sd-notes-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdNotesList, stack);
+  gtk_widget_class_bind_template_child (widget_class, SdNotesList, view);
+  gtk_widget_class_bind_template_callback (widget_class, view_activate_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+sd_notes_list_init (SdNotesList *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkSingleSelection) selection = NULL;
+  GtkTreeListModel *tree;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->roots = g_list_store_new (SD_TYPE_NOTE_ITEM);
+  tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (self->roots)), FALSE, TRUE,
+                                  create_children, NULL, NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  gtk_list_view_set_factory (self->view, factory);
+  selection = gtk_single_selection_new (G_LIST_MODEL (tree));
+  gtk_list_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
+}

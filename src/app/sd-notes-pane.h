@@ -1,0 +1,26 @@
+/* sd-notes-pane.h
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-collection.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_NOTES_PANE (sd_notes_pane_get_type ())
+G_DECLARE_FINAL_TYPE (SdNotesPane, sd_notes_pane, SD, NOTES_PANE, GtkWidget)
+
+void        sd_notes_pane_set_collection (SdNotesPane  *self,
+                                          SdCollection *collection);
+void        sd_notes_pane_open           (SdNotesPane  *self,
+                                          const char   *path);
+const char *sd_notes_pane_get_path       (SdNotesPane  *self);
+const char *sd_notes_pane_get_page       (SdNotesPane  *self);
+
+G_END_DECLS

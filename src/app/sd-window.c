@@ -1,0 +1,442 @@
+/* sd-window.c
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sd-compat.h"
+#include "sd-deck-list.h"
+#include "sd-library.h"
+#include "sd-notes-list.h"
+#include "sd-notes-pane.h"
+#include "sd-review-pane.h"
+#include "sd-window.h"
+
+struct _SdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  SdCollection         *collection;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  gboolean              show_notes_pane;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *content;
+  GtkStack             *sidebar_stack;
+  SdNotesList          *notes_list;
+  SdDeckList           *deck_list;
+  GtkPaned             *paned;
+  SdNotesPane          *notes_pane;
+  SdReviewPane         *review_pane;
+  AdwWindowTitle       *window_title;
+  GtkToggleButton      *notes_pane_button;
+};
+
+G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SHOW_NOTES_PANE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void rescanned_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+/**
+ * sd_window_new:
+ * @collection: (nullable): the open collection
+ * @open_error: (nullable): why the collection could not be opened
+ */
+SdWindow *
+sd_window_new (SdApplication *application,
+               SdCollection  *collection,
+               const GError  *open_error)
+{
+  SdWindow *self = g_object_new (SD_TYPE_WINDOW, "application", application, NULL);
+
+  self->collection = collection ? g_object_ref (collection) : NULL;
+  sd_deck_list_set_collection (self->deck_list, collection);
+  sd_notes_list_set_collection (self->notes_list, collection);
+  sd_notes_pane_set_collection (self->notes_pane, collection);
+  sd_review_pane_set_collection (self->review_pane, collection);
+
+  if (collection == NULL)
+    sd_review_pane_show_error (self->review_pane,
+                               open_error ? open_error->message
+                                          : _("The collection could not be opened"));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-notes-folder", collection != NULL);
+
+  /* Files on disk may have changed while StudyDeck was closed. */
+  if (collection != NULL)
+    sd_library_scan_async (collection, self->cancellable, rescanned_cb, g_object_ref (self));
+
+  return self;
+}
+
+SdCollection *
+sd_window_get_collection (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  return self->collection;
+}
+
+void
+sd_window_show_toast (SdWindow   *self,
+                      const char *message)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+GtkWidget *
+sd_window_get_notes_pane (SdWindow *self)
+{
+  return GTK_WIDGET (self->notes_pane);
+}
+
+GtkWidget *
+sd_window_get_review_pane (SdWindow *self)
+{
+  return GTK_WIDGET (self->review_pane);
+}
+
+GtkWidget *
+sd_window_get_deck_list (SdWindow *self)
+{
+  return GTK_WIDGET (self->deck_list);
+}
+
+GtkWidget *
+sd_window_get_notes_list (SdWindow *self)
+{
+  return GTK_WIDGET (self->notes_list);
+}
+
+/**
+ * sd_window_open_file:
+ *
+ * Opens what the file manager or a drop hands us: a Markdown note is shown
+ * in the notes pane.
+ */
+void
+sd_window_open_file (SdWindow *self,
+                     GFile    *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = g_file_get_basename (file);
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  if (path != NULL && (g_str_has_suffix (path, ".md") || g_str_has_suffix (path, ".markdown")))
+    {
+      sd_notes_pane_open (self->notes_pane, path);
+      return;
+    }
+
+  {
+    g_autofree char *message = g_strdup_printf (_("StudyDeck cannot open “%s”"), name);
+    sd_window_show_toast (self, message);
+  }
+}
+
+static void
+set_show_notes_pane (SdWindow *self,
+                     gboolean  show)
+{
+  if (self->show_notes_pane == show)
+    return;
+  self->show_notes_pane = show;
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_pane), show);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_NOTES_PANE]);
+}
+
+static void
+note_activated_cb (SdWindow   *self,
+                   const char *path)
+{
+  set_show_notes_pane (self, TRUE);
+  sd_notes_pane_open (self->notes_pane, path);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+deck_activated_cb (SdWindow *self,
+                   gint64    deck_id)
+{
+  sd_review_pane_show_deck (self->review_pane, deck_id);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+rescanned_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_library_scan_finish (SD_COLLECTION (source), result, NULL, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sd_window_show_toast (self, error->message);
+}
+
+static void
+folder_scanned_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SdScanStats stats;
+
+  if (!sd_library_scan_finish (SD_COLLECTION (source), result, &stats, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sd_window_show_toast (self, error->message);
+      return;
+    }
+
+  {
+    g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "Added %u note",
+                                                             "Added %u notes",
+                                                             stats.added),
+                                                stats.added);
+    sd_window_show_toast (self, message);
+  }
+}
+
+static void
+folder_chosen_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  folder = sd_compat_choose_finish (result, &error);
+  if (folder == NULL)
+    return;
+
+  path = g_file_get_path (folder);
+  if (path == NULL || sd_library_add_folder (self->collection, path, &error) == 0)
+    {
+      sd_window_show_toast (self, error ? error->message : _("That folder is not on this computer"));
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "notes");
+  sd_library_scan_async (self->collection, self->cancellable, folder_scanned_cb,
+                        g_object_ref (self));
+}
+
+static void
+add_notes_folder_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  sd_compat_choose_folder (GTK_WINDOW (self), _("Add Notes Folder"), self->cancellable,
+                           folder_chosen_cb, g_object_ref (self));
+}
+
+static void
+show_sidebar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+save_window_state (SdWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (self->settings, "window-width", MAX (width, 360));
+      g_settings_set_int (self->settings, "window-height", MAX (height, 294));
+    }
+}
+
+static gboolean
+sd_window_close_request (GtkWindow *window)
+{
+  SdWindow *self = SD_WINDOW (window);
+
+  save_window_state (self);
+  g_cancellable_cancel (self->cancellable);
+
+  return GTK_WINDOW_CLASS (sd_window_parent_class)->close_request (window);
+}
+
+static void
+sd_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_NOTES_PANE:
+      g_value_set_boolean (value, self->show_notes_pane);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_NOTES_PANE:
+      set_show_notes_pane (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_window_constructed (GObject *object)
+{
+  SdWindow *self = SD_WINDOW (object);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  G_OBJECT_CLASS (sd_window_parent_class)->constructed (object);
+
+  if (SD_IS_APPLICATION (app))
+    self->settings = g_object_ref (sd_application_get_settings (SD_APPLICATION (app)));
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_settings_bind (self->settings, "pane-position", self->paned, "position",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "sidebar-width", self->sidebar, "width-request",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "show-notes-pane", self, "show-notes-pane",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+sd_window_dispose (GObject *object)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
+}
+
+static void
+sd_window_finalize (GObject *object)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  g_clear_object (&self->collection);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (sd_window_parent_class)->finalize (object);
+}
+
+static void
+sd_window_class_init (SdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = sd_window_constructed;
+  object_class->dispose = sd_window_dispose;
+  object_class->finalize = sd_window_finalize;
+  object_class->get_property = sd_window_get_property;
+  object_class->set_property = sd_window_set_property;
+  window_class->close_request = sd_window_close_request;
+
+  /**
+   * SdWindow:show-notes-pane:
+   *
+   * Whether the notes pane is shown beside the review pane.
+   */
+  properties[PROP_SHOW_NOTES_PANE] =
+    g_param_spec_boolean ("show-notes-pane", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/ui/sd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, notes_list);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, deck_list);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, notes_pane);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, review_pane);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, notes_pane_button);
+  gtk_widget_class_bind_template_callback (widget_class, note_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, deck_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.add-notes-folder", NULL,
+                                   add_notes_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_property_action (widget_class, "win.toggle-notes-pane",
+                                            "show-notes-pane");
+
+  g_type_ensure (SD_TYPE_DECK_LIST);
+  g_type_ensure (SD_TYPE_NOTES_LIST);
+  g_type_ensure (SD_TYPE_NOTES_PANE);
+  g_type_ensure (SD_TYPE_REVIEW_PANE);
+}
+
+static void
+sd_window_init (SdWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->show_notes_pane = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
