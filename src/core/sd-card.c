@@ -198,8 +198,7 @@ sd_card_insert (SdCollection  *collection,
   bind_card (stmt, card);
   if (!sd_collection_step_done (collection, stmt, error))
     return FALSE;
-  if (!sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  sd_collection_touch (collection);
   return TRUE;
 }
 
@@ -229,7 +228,6 @@ sd_card_update (SdCollection  *collection,
                    _("Card %" G_GINT64_FORMAT " does not exist"), card->id);
       return FALSE;
     }
-  if (!sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  sd_collection_touch (collection);
   return TRUE;
 }

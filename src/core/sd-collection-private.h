@@ -38,6 +38,7 @@ gboolean      sd_collection_set_error   (SdCollection  *self,
                                          GError       **error);
 gint64        sd_collection_new_id      (SdCollection  *self,
                                          const char    *table);
+void          sd_collection_touch       (SdCollection  *self);
 gint64        sd_collection_scalar      (SdCollection  *self,
                                          const char    *sql,
                                          gint64         fallback);

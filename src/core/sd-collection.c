@@ -308,6 +308,15 @@ sd_collection_notify_changed (SdCollection *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* A write made outside a transaction is complete now; one inside waits for
+ * the commit, which emits ::changed once for the whole transaction. */
+void
+sd_collection_touch (SdCollection *self)
+{
+  if (self->depth == 0)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
 static int
 pragma_int (sqlite3    *db,
             const char *pragma)

@@ -382,8 +382,7 @@ update_column (SdCollection  *collection,
   sqlite3_bind_int64 (stmt, 3, id);
   if (!sd_collection_step_done (collection, stmt, error))
     return FALSE;
-  if (!sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  sd_collection_touch (collection);
   return TRUE;
 }
 

@@ -90,8 +90,8 @@ sd_library_add_folder (SdCollection  *collection,
     sd_collection_set_error (collection, error);
   sqlite3_reset (stmt);
 
-  if (id != 0 && !sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  if (id != 0)
+    sd_collection_touch (collection);
   return id;
 }
 
@@ -107,8 +107,7 @@ sd_library_remove_folder (SdCollection  *collection,
   sqlite3_bind_int64 (stmt, 1, folder_id);
   if (!sd_collection_step_done (collection, stmt, error))
     return FALSE;
-  if (!sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  sd_collection_touch (collection);
   return TRUE;
 }
 

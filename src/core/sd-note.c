@@ -195,8 +195,7 @@ write_note (SdCollection  *collection,
   sqlite3_bind_int64 (stmt, 11, note->id);
   if (!sd_collection_step_done (collection, stmt, error))
     return FALSE;
-  if (!sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  sd_collection_touch (collection);
   return TRUE;
 }
 
@@ -313,7 +312,6 @@ sd_note_delete (SdCollection  *collection,
   sqlite3_bind_int64 (stmt, 1, id);
   if (!sd_collection_step_done (collection, stmt, error))
     return FALSE;
-  if (!sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  sd_collection_touch (collection);
   return TRUE;
 }

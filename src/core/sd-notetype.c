@@ -540,8 +540,7 @@ sd_notetype_delete (SdCollection  *collection,
   sqlite3_bind_int64 (stmt, 1, id);
   if (!sd_collection_step_done (collection, stmt, error))
     return FALSE;
-  if (!sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  sd_collection_touch (collection);
   return TRUE;
 }
 

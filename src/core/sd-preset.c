@@ -298,8 +298,7 @@ write_preset (SdCollection  *collection,
   sqlite3_bind_int64 (stmt, 17, preset->id);
   if (!sd_collection_step_done (collection, stmt, error))
     return FALSE;
-  if (!sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  sd_collection_touch (collection);
   return TRUE;
 }
 
@@ -363,7 +362,6 @@ sd_preset_delete (SdCollection  *collection,
   sqlite3_bind_int64 (stmt, 1, id);
   if (!sd_collection_step_done (collection, stmt, error))
     return FALSE;
-  if (!sd_collection_in_transaction (collection))
-    sd_collection_notify_changed (collection);
+  sd_collection_touch (collection);
   return TRUE;
 }

@@ -1,0 +1,193 @@
+/* test-window.c
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "sd-application.h"
+#include "sd-deck-list.h"
+#include "sd-library.h"
+#include "sd-notes-list.h"
+#include "sd-notes-pane.h"
+#include "sd-review-pane.h"
+#include "sd-window.h"
+#include "sd-test-gtk.h"
+#include "sd-test-utils.h"
+
+typedef struct
+{
+  char          *dir;
+  char          *collection_path;
+  SdApplication *app;
+  SdWindow      *window;
+} Fixture;
+
+/* GApplication keeps its D-Bus object exported until the last reference
+ * goes, so each test registers under its own id. */
+static SdApplication *
+new_application (void)
+{
+  static guint counter;
+  g_autofree char *id = g_strdup_printf ("%s.Test%u", APP_ID, ++counter);
+
+  return g_object_new (SD_TYPE_APPLICATION,
+                       "application-id", id,
+                       "resource-base-path", APP_PATH,
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
+                       NULL);
+}
+
+/* Starts the real application on a fresh collection that has the sample
+ * notes folder, as `make run` does. */
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCollection) collection = NULL;
+  const char *samples = g_getenv ("SAMPLES_DIR");
+
+  fixture->dir = sd_test_make_dir ();
+  collection = sd_test_open_collection (fixture->dir);
+  fixture->collection_path = g_strdup (sd_collection_get_path (collection));
+  if (data != NULL)
+    {
+      g_assert_cmpint (sd_library_add_folder (collection, samples, &error), >, 0);
+      g_assert_true (sd_library_scan (collection, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_clear_object (&collection);
+
+  fixture->app = new_application ();
+  sd_application_set_collection_path (fixture->app, fixture->collection_path);
+  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (fixture->app));
+
+  fixture->window = SD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_nonnull (fixture->window);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  sd_test_spin (50);
+  g_application_quit (G_APPLICATION (fixture->app));
+  g_clear_object (&fixture->app);
+  sd_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->collection_path);
+}
+
+static void
+test_populated (Fixture       *fixture,
+                gconstpointer  data)
+{
+  SdNotesList *notes = SD_NOTES_LIST (sd_window_get_notes_list (fixture->window));
+  SdDeckList *decks = SD_DECK_LIST (sd_window_get_deck_list (fixture->window));
+  SdNotesPane *notes_pane = SD_NOTES_PANE (sd_window_get_notes_pane (fixture->window));
+  SdReviewPane *review_pane = SD_REVIEW_PANE (sd_window_get_review_pane (fixture->window));
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
+  g_assert_cmpuint (sd_notes_list_get_n_notes (notes), ==, 6);
+  g_assert_cmpuint (sd_deck_list_get_n_decks (decks), ==, 1);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (notes_pane)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (review_pane)));
+  g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "empty");
+  g_assert_cmpstr (sd_review_pane_get_page (review_pane), ==, "empty");
+
+  g_signal_emit_by_name (notes, "note-activated", "/nonexistent/missing.md", NULL);
+  g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "error");
+
+  {
+    g_autofree char *readme = g_build_filename (g_getenv ("SAMPLES_DIR"), "README.md", NULL);
+    g_signal_emit_by_name (notes, "note-activated", readme, NULL);
+  }
+  g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "note");
+
+  g_signal_emit_by_name (decks, "deck-activated", (gint64) 1, NULL);
+  g_assert_cmpstr (sd_review_pane_get_page (review_pane), ==, "overview");
+
+  sd_test_screenshot (GTK_WIDGET (fixture->window), "main-window.png");
+}
+
+static void
+test_empty_collection (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  SdNotesList *notes = SD_NOTES_LIST (sd_window_get_notes_list (fixture->window));
+
+  g_assert_cmpuint (sd_notes_list_get_n_notes (notes), ==, 0);
+  sd_test_screenshot (GTK_WIDGET (fixture->window), "empty-window.png");
+}
+
+static void
+test_toggle_notes_pane (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkWidget *notes_pane = sd_window_get_notes_pane (fixture->window);
+  gboolean shown;
+
+  g_object_get (fixture->window, "show-notes-pane", &shown, NULL);
+  g_assert_true (shown);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.toggle-notes-pane", NULL));
+  g_object_get (fixture->window, "show-notes-pane", &shown, NULL);
+  g_assert_false (shown);
+  g_assert_false (gtk_widget_get_visible (notes_pane));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.toggle-notes-pane", NULL));
+  g_assert_true (gtk_widget_get_visible (notes_pane));
+}
+
+static void
+test_bad_collection (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "not-a-collection.db", NULL);
+  g_autoptr(SdApplication) app = new_application ();
+  g_autoptr(GError) error = NULL;
+  SdWindow *window;
+
+  sd_test_write_file (path, "plain text");
+  sd_application_set_collection_path (app, path);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = SD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  g_assert_null (sd_window_get_collection (window));
+  g_assert_cmpstr (sd_review_pane_get_page (SD_REVIEW_PANE (sd_window_get_review_pane (window))),
+                   ==, "error");
+  gtk_window_close (GTK_WINDOW (window));
+  sd_test_spin (50);
+  sd_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  /* Screenshots must not catch a crossfade halfway. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add ("/studydeck/window/populated", Fixture, "samples",
+              fixture_setup, test_populated, fixture_teardown);
+  g_test_add ("/studydeck/window/empty-collection", Fixture, NULL,
+              fixture_setup, test_empty_collection, fixture_teardown);
+  g_test_add ("/studydeck/window/toggle-notes-pane", Fixture, "samples",
+              fixture_setup, test_toggle_notes_pane, fixture_teardown);
+  g_test_add_func ("/studydeck/window/bad-collection", test_bad_collection);
+
+  return g_test_run ();
+}
