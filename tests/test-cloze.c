@@ -91,7 +91,9 @@ test_numbers (void)
 static void
 test_numbers_in_fields (void)
 {
-  const char *fields[] = { "Text{{c1::t1}}", "", NULL, "Text{{c5::t5}}{{c3::t3}}", "{{c5::again}}" };
+  const char *fields[] = {
+    "Text{{c1::t1}}", "", NULL, "Text{{c5::t5}}{{c3::t3}}", "{{c5::again}}",
+  };
   g_autoptr(GArray) numbers = sd_cloze_numbers_in_fields (fields, G_N_ELEMENTS (fields));
 
   g_assert_cmpuint (numbers->len, ==, 3);
@@ -275,8 +277,8 @@ test_typing (void)
 static void
 test_strip (void)
 {
-  g_autofree char *a = sd_cloze_strip ("The {{c1::moon::\xf0\x9f\x8c\x9b}} {{c2::orbits::this hint has "
-                                       "\"::\" in it}} the {{c3::\xf0\x9f\x8c\x8f}}.");
+  g_autofree char *a = sd_cloze_strip ("The {{c1::moon::\xf0\x9f\x8c\x9b}} {{c2::orbits::this "
+                                       "hint has \"::\" in it}} the {{c3::\xf0\x9f\x8c\x8f}}.");
   g_autofree char *b = sd_cloze_strip ("{{c1::unclosed and {{c::not}} {{c1,2::both}}");
 
   g_assert_cmpstr (a, ==, "The moon orbits the \xf0\x9f\x8c\x8f.");

@@ -193,7 +193,8 @@ static void
 test_escape (void)
 {
   g_autofree char *minimal = sd_html_text_escape ("<a href=\"x\">'&'</a>");
-  g_autofree char *attr = sd_html_text_escape_attribute ("\"No\", he said. caf\xc3\xa9 \xe5\xad\x90");
+  g_autofree char *attr =
+    sd_html_text_escape_attribute ("\"No\", he said. caf\xc3\xa9 \xe5\xad\x90");
 
   g_assert_cmpstr (minimal, ==, "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;");
   g_assert_cmpstr (attr, ==,
@@ -204,7 +205,8 @@ static void
 test_av_tags (void)
 {
   g_autofree char *a = sd_html_text_strip_av_tags ("x[sound:a.mp3]y[sound:]z");
-  g_autofree char *b = sd_html_text_strip_av_tags ("[anki:tts lang=en_US voices=Bob]hi[/anki:tts]!");
+  g_autofree char *b =
+    sd_html_text_strip_av_tags ("[anki:tts lang=en_US voices=Bob]hi[/anki:tts]!");
   g_autofree char *c = sd_html_text_strip_av_tags ("[anki:tts lang=en]unclosed");
 
   g_assert_cmpstr (a, ==, "xy[sound:]z");
