@@ -1,0 +1,720 @@
+/* sd-rich-view.c
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "sd-rich-view.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#define MARGIN_X SD_RICH_TEXT_MARGIN
+#define MARGIN_TOP 12
+#define MARGIN_BOTTOM 24
+#define QUOTE_BAR_WIDTH 3
+
+typedef struct
+{
+  GtkWidget        *widget;
+  SdRichAnchorKind  kind;
+  int               indent_px;
+} Child;
+
+struct _SdRichView
+{
+  GtkTextView  parent_instance;
+
+  SdRichText  *text;
+  GArray      *children;        /* Child */
+  char        *current_heading;
+  int          text_width;
+  gulong       vadj_handler;
+  GtkAdjustment *vadj;
+};
+
+G_DEFINE_FINAL_TYPE (SdRichView, sd_rich_view, GTK_TYPE_TEXT_VIEW)
+
+enum {
+  PROP_0,
+  PROP_TEXT,
+  PROP_CURRENT_HEADING,
+  N_PROPS
+};
+
+enum {
+  LINK_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const SdRichLink *
+link_at_iter (SdRichView        *self,
+              const GtkTextIter *iter)
+{
+  if (self->text == NULL)
+    return NULL;
+
+  return sd_rich_text_get_link_at_iter (self->text, iter);
+}
+
+/* Widget coordinates → the link under them, if the point is really over
+ * the character (not past the end of a line). */
+static const SdRichLink *
+link_at_point (SdRichView *self,
+               double      x,
+               double      y)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkTextIter iter;
+  GdkRectangle rect;
+  int bx, by;
+
+  if (self->text == NULL)
+    return NULL;
+
+  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET,
+                                         (int) x, (int) y, &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by))
+    return NULL;
+
+  gtk_text_view_get_iter_location (view, &iter, &rect);
+  if (bx < rect.x || bx > rect.x + MAX (rect.width, 1))
+    return NULL;
+
+  return link_at_iter (self, &iter);
+}
+
+gboolean
+sd_rich_view_activate_link_at (SdRichView        *self,
+                               const GtkTextIter *iter)
+{
+  const SdRichLink *link;
+  g_autofree char *uri = NULL;
+  gboolean handled = FALSE;
+
+  g_return_val_if_fail (SD_IS_RICH_VIEW (self), FALSE);
+  g_return_val_if_fail (iter != NULL, FALSE);
+
+  link = link_at_iter (self, iter);
+  if (link == NULL)
+    return FALSE;
+
+  /* The handler may replace the text (and free the link). */
+  uri = g_strdup (link->uri);
+  g_signal_emit (self, signals[LINK_ACTIVATED], 0, uri, &handled);
+
+  return TRUE;
+}
+
+static void
+on_click_released (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   SdRichView      *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  const SdRichLink *link;
+  g_autofree char *uri = NULL;
+  gboolean handled = FALSE;
+
+  if (n_press != 1 || gtk_text_buffer_get_has_selection (buffer))
+    return;
+
+  link = link_at_point (self, x, y);
+  if (link == NULL)
+    return;
+
+  uri = g_strdup (link->uri);
+  g_signal_emit (self, signals[LINK_ACTIVATED], 0, uri, &handled);
+}
+
+static void
+on_motion (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           SdRichView               *self)
+{
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
+                                   link_at_point (self, x, y) != NULL ? "pointer" : "text");
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *key,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                SdRichView            *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextIter iter;
+
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return FALSE;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+
+  return sd_rich_view_activate_link_at (self, &iter);
+}
+
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  SdRichView *self)
+{
+  const SdRichLink *link;
+  const char *shown;
+  g_autofree char *owned = NULL;
+
+  if (keyboard)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+      GtkTextIter iter;
+
+      gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+      link = link_at_iter (self, &iter);
+    }
+  else
+    {
+      link = link_at_point (self, x, y);
+    }
+
+  if (link == NULL)
+    return FALSE;
+
+  shown = link->uri;
+  if (link->kind == SD_RICH_LINK_WIKILINK)
+    {
+      /* "wikilink:Note#slug" reads as "Note › slug". */
+      const char *target = link->uri + strlen (SD_RICH_WIKILINK_PREFIX);
+      const char *hash = strchr (target, '#');
+
+      if (hash != NULL)
+        shown = owned = g_strdup_printf ("%.*s \u203a %s", (int) (hash - target), target, hash + 1);
+      else
+        shown = target;
+    }
+
+  if (link->broken)
+    {
+      char *text = g_strdup_printf ("%s (not found)", shown);
+
+      g_free (owned);
+      shown = owned = text;
+    }
+
+  gtk_tooltip_set_text (tooltip, shown);
+
+  return TRUE;
+}
+
+static void
+update_current_heading (SdRichView *self)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  const SdRichHeading *heading = NULL;
+  const char *slug;
+  GdkRectangle visible;
+  GtkTextIter iter;
+
+  if (self->text != NULL)
+    {
+      gtk_text_view_get_visible_rect (view, &visible);
+      gtk_text_view_get_line_at_y (view, &iter, visible.y + 4, NULL);
+      heading = sd_rich_text_get_heading_at_offset (self->text, gtk_text_iter_get_offset (&iter));
+    }
+
+  slug = heading != NULL ? heading->slug : NULL;
+  if (g_strcmp0 (slug, self->current_heading) == 0)
+    return;
+
+  g_free (self->current_heading);
+  self->current_heading = g_strdup (slug);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_HEADING]);
+}
+
+static void
+on_vadjustment_value_changed (GtkAdjustment *adjustment,
+                              SdRichView    *self)
+{
+  update_current_heading (self);
+}
+
+static void
+on_notify_vadjustment (SdRichView *self)
+{
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self));
+
+  if (vadj == self->vadj)
+    return;
+
+  if (self->vadj != NULL)
+    g_clear_signal_handler (&self->vadj_handler, self->vadj);
+  g_set_object (&self->vadj, vadj);
+  if (vadj != NULL)
+    self->vadj_handler = g_signal_connect (vadj, "value-changed",
+                                           G_CALLBACK (on_vadjustment_value_changed), self);
+}
+
+static void
+on_dark_changed (AdwStyleManager *manager,
+                 GParamSpec      *pspec,
+                 SdRichView      *self)
+{
+  sd_rich_text_set_dark (adw_style_manager_get_dark (manager));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_table_link (const char *uri,
+               gpointer    user_data)
+{
+  SdRichView *self = user_data;
+  gboolean handled = FALSE;
+
+  g_signal_emit (self, signals[LINK_ACTIVATED], 0, uri, &handled);
+}
+
+/* Children and images follow the width text can take. */
+static void
+update_widths (SdRichView *self,
+               int         view_width)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  int width = view_width - gtk_text_view_get_left_margin (view) -
+              gtk_text_view_get_right_margin (view);
+
+  width = MAX (width, 32);
+  if (width == self->text_width)
+    return;
+  self->text_width = width;
+
+  if (self->text != NULL)
+    sd_rich_text_set_max_width (self->text, width);
+
+  for (guint i = 0; i < self->children->len; i++)
+    {
+      const Child *child = &g_array_index (self->children, Child, i);
+      int avail = MAX (width - child->indent_px, 16);
+
+      /* A little slack: a child exactly as wide as the line would wrap. */
+      avail = MAX (avail - 4, 8);
+      if (child->kind == SD_RICH_ANCHOR_RULE)
+        {
+          gtk_widget_set_size_request (child->widget, avail, -1);
+        }
+      else
+        {
+          /* GtkTextView gives a child its minimum size: ask for the table's
+           * natural width, or all there is; wider tables scroll. */
+          GtkScrolledWindow *frame = GTK_SCROLLED_WINDOW (child->widget);
+          GtkWidget *grid = gtk_scrolled_window_get_child (frame);
+          int min_width, natural, height;
+
+          gtk_widget_measure (grid, GTK_ORIENTATION_HORIZONTAL, -1,
+                              &min_width, &natural, NULL, NULL);
+          natural = MIN (natural, avail);
+          gtk_widget_measure (grid, GTK_ORIENTATION_VERTICAL, MAX (natural, min_width),
+                              NULL, &height, NULL, NULL);
+          gtk_scrolled_window_set_min_content_width (frame, natural);
+          gtk_scrolled_window_set_max_content_width (frame, natural);
+          gtk_scrolled_window_set_min_content_height (frame, height);
+          gtk_scrolled_window_set_max_content_height (frame, height);
+        }
+    }
+}
+
+static void
+sd_rich_view_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  SdRichView *self = SD_RICH_VIEW (widget);
+
+  update_widths (self, width);
+
+  GTK_WIDGET_CLASS (sd_rich_view_parent_class)->size_allocate (widget, width, height, baseline);
+
+  update_current_heading (self);
+}
+
+static void
+sd_rich_view_snapshot_layer (GtkTextView      *view,
+                             GtkTextViewLayer  layer,
+                             GtkSnapshot      *snapshot)
+{
+  SdRichView *self = SD_RICH_VIEW (view);
+  GtkTextBuffer *buffer;
+  GdkRectangle visible;
+  GdkRGBA bar_color = { 0.5f, 0.5f, 0.5f, 0.45f };
+  GdkRGBA box_color = { 0.5f, 0.5f, 0.5f, 0.12f };
+  int right;
+
+  if (layer != GTK_TEXT_VIEW_LAYER_BELOW_TEXT || self->text == NULL)
+    return;
+
+  buffer = sd_rich_text_get_buffer (self->text);
+  gtk_text_view_get_visible_rect (view, &visible);
+  right = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 2 * MARGIN_X) - MARGIN_X;
+
+  for (guint i = 0; i < sd_rich_text_get_n_blocks (self->text); i++)
+    {
+      SdRichBlockKind kind;
+      int start, end, x_px, trim, y0, h0, y1, h1;
+      GtkTextIter it_start, it_end;
+
+      sd_rich_text_get_block (self->text, i, &kind, &start, &end, &x_px, &trim);
+      gtk_text_buffer_get_iter_at_offset (buffer, &it_start, start);
+      gtk_text_view_get_line_yrange (view, &it_start, &y0, &h0);
+      if (y0 > visible.y + visible.height)
+        continue;
+      gtk_text_buffer_get_iter_at_offset (buffer, &it_end, MAX (end - 1, start));
+      gtk_text_view_get_line_yrange (view, &it_end, &y1, &h1);
+      if (y1 + h1 < visible.y)
+        continue;
+
+      if (kind == SD_RICH_BLOCK_QUOTE)
+        {
+          gtk_snapshot_append_color (snapshot, &bar_color,
+                                     &GRAPHENE_RECT_INIT (MARGIN_X + x_px + 4, y0,
+                                                          QUOTE_BAR_WIDTH, y1 + h1 - y0));
+        }
+      else
+        {
+          GskRoundedRect box;
+          graphene_rect_t rect = GRAPHENE_RECT_INIT (MARGIN_X + x_px, y0,
+                                                     MAX (right - (MARGIN_X + x_px), 1),
+                                                     MAX (y1 + h1 - trim - y0, 1));
+
+          gsk_rounded_rect_init_from_rect (&box, &rect, 6);
+          gtk_snapshot_push_rounded_clip (snapshot, &box);
+          gtk_snapshot_append_color (snapshot, &box_color, &rect);
+          gtk_snapshot_pop (snapshot);
+        }
+    }
+}
+
+static gboolean
+sd_rich_view_real_link_activated (SdRichView *self,
+                                  const char *uri)
+{
+  if (sd_rich_link_classify (uri) == SD_RICH_LINK_ANCHOR)
+    {
+      sd_rich_view_scroll_to_heading (self, uri + 1);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+clear_children (SdRichView *self)
+{
+  g_array_set_size (self->children, 0);
+}
+
+static void
+sd_rich_view_dispose (GObject *object)
+{
+  SdRichView *self = SD_RICH_VIEW (object);
+
+  clear_children (self);
+  if (self->vadj != NULL)
+    g_clear_signal_handler (&self->vadj_handler, self->vadj);
+  g_clear_object (&self->vadj);
+
+  G_OBJECT_CLASS (sd_rich_view_parent_class)->dispose (object);
+}
+
+static void
+sd_rich_view_finalize (GObject *object)
+{
+  SdRichView *self = SD_RICH_VIEW (object);
+
+  g_clear_object (&self->text);
+  g_array_unref (self->children);
+  g_free (self->current_heading);
+
+  G_OBJECT_CLASS (sd_rich_view_parent_class)->finalize (object);
+}
+
+static void
+sd_rich_view_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  SdRichView *self = SD_RICH_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      g_value_set_object (value, self->text);
+      break;
+
+    case PROP_CURRENT_HEADING:
+      g_value_set_string (value, self->current_heading);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_rich_view_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  SdRichView *self = SD_RICH_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      sd_rich_view_set_text (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_rich_view_class_init (SdRichViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkTextViewClass *text_view_class = GTK_TEXT_VIEW_CLASS (klass);
+
+  object_class->dispose = sd_rich_view_dispose;
+  object_class->finalize = sd_rich_view_finalize;
+  object_class->get_property = sd_rich_view_get_property;
+  object_class->set_property = sd_rich_view_set_property;
+
+  widget_class->size_allocate = sd_rich_view_size_allocate;
+
+  text_view_class->snapshot_layer = sd_rich_view_snapshot_layer;
+
+  properties[PROP_TEXT] =
+    g_param_spec_object ("text", NULL, NULL,
+                         SD_TYPE_RICH_TEXT,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  properties[PROP_CURRENT_HEADING] =
+    g_param_spec_string ("current-heading", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SdRichView::link-activated:
+   * @uri: the link target (see SdRichLinkKind for the forms)
+   *
+   * Returns: TRUE if the link was handled
+   */
+  signals[LINK_ACTIVATED] =
+    g_signal_new_class_handler ("link-activated",
+                                G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST,
+                                G_CALLBACK (sd_rich_view_real_link_activated),
+                                g_signal_accumulator_true_handled, NULL,
+                                NULL,
+                                G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_css_name (widget_class, "textview");
+}
+
+static void
+sd_rich_view_init (SdRichView *self)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkGesture *click;
+  GtkEventController *motion;
+  GtkEventController *key;
+  AdwStyleManager *manager;
+
+  self->children = g_array_new (FALSE, FALSE, sizeof (Child));
+
+  gtk_text_view_set_editable (view, FALSE);
+  gtk_text_view_set_cursor_visible (view, FALSE);
+  gtk_text_view_set_wrap_mode (view, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin (view, MARGIN_X);
+  gtk_text_view_set_right_margin (view, MARGIN_X);
+  gtk_text_view_set_top_margin (view, MARGIN_TOP);
+  gtk_text_view_set_bottom_margin (view, MARGIN_BOTTOM);
+  gtk_text_view_set_pixels_below_lines (view, 0);
+  gtk_text_view_set_pixels_inside_wrap (view, 2);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "sd-rich-view");
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "released", G_CALLBACK (on_click_released), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+
+  g_signal_connect (self, "notify::vadjustment", G_CALLBACK (on_notify_vadjustment), NULL);
+
+  manager = adw_style_manager_get_default ();
+  sd_rich_text_set_dark (adw_style_manager_get_dark (manager));
+  g_signal_connect_object (manager, "notify::dark", G_CALLBACK (on_dark_changed), self, 0);
+
+  /* Until a text is set: an empty buffer on the shared table. */
+  {
+    g_autoptr(GtkTextBuffer) empty = gtk_text_buffer_new (sd_rich_text_get_tag_table ());
+
+    gtk_text_view_set_buffer (view, empty);
+  }
+}
+
+GtkWidget *
+sd_rich_view_new (void)
+{
+  return g_object_new (SD_TYPE_RICH_VIEW, NULL);
+}
+
+/**
+ * sd_rich_view_set_text:
+ * @text: (nullable): the rendered text to show
+ *
+ * Attaches @text's buffer (filled while detached) and creates the table and
+ * rule widgets at its anchors.
+ */
+void
+sd_rich_view_set_text (SdRichView *self,
+                       SdRichText *text)
+{
+  GtkTextView *view;
+
+  g_return_if_fail (SD_IS_RICH_VIEW (self));
+  g_return_if_fail (text == NULL || SD_IS_RICH_TEXT (text));
+
+  if (self->text == text)
+    return;
+
+  view = GTK_TEXT_VIEW (self);
+  clear_children (self);
+  g_set_object (&self->text, text);
+  self->text_width = 0;
+
+  if (text == NULL)
+    {
+      g_autoptr(GtkTextBuffer) empty = gtk_text_buffer_new (sd_rich_text_get_tag_table ());
+
+      gtk_text_view_set_buffer (view, empty);
+    }
+  else
+    {
+      gtk_text_view_set_buffer (view, sd_rich_text_get_buffer (text));
+
+      for (guint i = 0; i < sd_rich_text_get_n_anchors (text); i++)
+        {
+          SdRichAnchorKind kind;
+          const SdRichTable *table;
+          Child child = { 0, };
+          GtkTextChildAnchor *anchor = sd_rich_text_get_anchor (text, i, &kind, &table,
+                                                                &child.indent_px);
+
+          child.kind = kind;
+          if (kind == SD_RICH_ANCHOR_TABLE)
+            {
+              child.widget = sd_rich_text_create_table (table, on_table_link, self);
+            }
+          else
+            {
+              child.widget = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
+              gtk_widget_add_css_class (child.widget, "sd-rule");
+              gtk_widget_set_valign (child.widget, GTK_ALIGN_CENTER);
+            }
+
+          gtk_text_view_add_child_at_anchor (view, child.widget, anchor);
+          g_array_append_val (self->children, child);
+        }
+
+      if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+        update_widths (self, gtk_widget_get_width (GTK_WIDGET (self)));
+    }
+
+  update_current_heading (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+}
+
+SdRichText *
+sd_rich_view_get_text (SdRichView *self)
+{
+  g_return_val_if_fail (SD_IS_RICH_VIEW (self), NULL);
+
+  return self->text;
+}
+
+/**
+ * sd_rich_view_scroll_to_heading:
+ * @slug: a heading slug ("intro", "intro-1")
+ *
+ * Scrolls so the heading is at the top.
+ *
+ * Returns: FALSE if there is no such heading
+ */
+gboolean
+sd_rich_view_scroll_to_heading (SdRichView *self,
+                                const char *slug)
+{
+  g_autofree char *name = NULL;
+  GtkTextMark *mark;
+
+  g_return_val_if_fail (SD_IS_RICH_VIEW (self), FALSE);
+  g_return_val_if_fail (slug != NULL, FALSE);
+
+  if (self->text == NULL)
+    return FALSE;
+
+  name = g_strconcat ("heading:", slug, NULL);
+  mark = gtk_text_buffer_get_mark (sd_rich_text_get_buffer (self->text), name);
+  if (mark == NULL)
+    return FALSE;
+
+  /* scroll_to_mark() aligns the glyphs, cutting off the heading's space
+   * above; with a layout, put the whole line at the top. */
+  if (self->vadj != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      GtkTextIter iter;
+      int y, height;
+
+      gtk_text_buffer_get_iter_at_mark (sd_rich_text_get_buffer (self->text), &iter, mark);
+      gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self), &iter, &y, &height);
+      gtk_adjustment_set_value (self->vadj, y + gtk_text_view_get_top_margin (GTK_TEXT_VIEW (self)));
+    }
+  else
+    {
+      gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self), mark, 0.0, TRUE, 0.0, 0.0);
+    }
+
+  return TRUE;
+}
+
+const char *
+sd_rich_view_get_current_heading (SdRichView *self)
+{
+  g_return_val_if_fail (SD_IS_RICH_VIEW (self), NULL);
+
+  return self->current_heading;
+}
