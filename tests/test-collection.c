@@ -260,6 +260,51 @@ test_nested_transactions (void)
   sd_test_rm_rf (dir);
 }
 
+static void
+test_upgrade_from_v1 (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "collection-v1.db", NULL);
+  g_autofree char *path = g_build_filename (dir, "collection.db", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCollection) collection = NULL;
+  g_autoptr(GPtrArray) decks = NULL;
+  SdCollectionCounts counts;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (fixture, &contents, &len, &error));
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, 1);
+
+  collection = sd_collection_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_collection_get_schema_version (collection), ==, SD_COLLECTION_SCHEMA_VERSION);
+
+  /* The file as it was is kept beside it. */
+  g_assert_nonnull (sd_collection_get_backup_path (collection));
+  g_assert_true (g_str_has_prefix (sd_collection_get_backup_path (collection), path));
+  g_assert_cmpint (query_int (sd_collection_get_backup_path (collection), "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (query_int (sd_collection_get_backup_path (collection), "SELECT count(*) FROM revlog"), ==, 2);
+
+  g_assert_true (sd_collection_get_counts (collection, &counts, &error));
+  g_assert_cmpint (counts.decks, ==, 3);
+  g_assert_cmpint (counts.notetypes, ==, 4);
+  g_assert_cmpint (counts.notes, ==, 1);
+  g_assert_cmpint (counts.cards, ==, 1);
+  g_assert_cmpint (counts.revlog, ==, 2);
+  decks = sd_deck_list (collection, &error);
+  g_assert_cmpstr (((SdDeck *) decks->pdata[1])->full_name, ==, "Biology::Cells");
+  g_assert_true (sd_collection_check_integrity (collection, &error));
+  g_assert_no_error (error);
+
+  /* Opening the upgraded file again makes no second copy. */
+  g_clear_object (&collection);
+  collection = sd_collection_open (path, &error);
+  g_assert_null (sd_collection_get_backup_path (collection));
+  sd_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -274,6 +319,7 @@ main (int    argc,
   g_test_add_func ("/studydeck/collection/refuse-newer", test_refuse_newer);
   g_test_add_func ("/studydeck/collection/refuse-directory", test_refuse_directory);
   g_test_add_func ("/studydeck/collection/nested-transactions", test_nested_transactions);
+  g_test_add_func ("/studydeck/collection/upgrade-from-v1", test_upgrade_from_v1);
 
   return g_test_run ();
 }

@@ -160,6 +160,135 @@ test_cancelled_scan_changes_nothing (void)
   sd_test_rm_rf (dir);
 }
 
+static void
+test_fts_query (void)
+{
+  struct { const char *in; const char *out; } cases[] = {
+    { "pod", "\"pod\"*" },
+    { "pod ", "\"pod\"" },
+    { "rolling upd", "\"rolling\" \"upd\"*" },
+    { "\"rolling update\" kube", "\"rolling update\" \"kube\"*" },
+    { "kube \"rolling update\"", "\"kube\" \"rolling update\"" },
+    { "AND OR NOT", "\"AND\" \"OR\" \"NOT\"*" },
+    { "say \"hi", "\"say\" \"hi\"" },
+    { "col:umn (x) *", "\"col:umn\" \"(x)\" \"*\"*" },
+    { "   ", NULL },
+    { "\"\"", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *fts = sd_library_fts_query (cases[i].in);
+      g_assert_cmpstr (fts, ==, cases[i].out);
+    }
+}
+
+static GPtrArray *
+search (SdCollection *collection,
+        const char   *query)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *hits = sd_library_search (collection, query, 50, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (hits);
+  return hits;
+}
+
+static void
+test_search (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autofree char *notes = g_build_filename (dir, "notes", NULL);
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  SdNoteHit *hit;
+
+  sd_test_write_in (notes, "body.md", "# Storage\n\nA volume outlives its pod.\n");
+  sd_test_write_in (notes, "heading.md", "# Workloads\n\nIntro.\n\n## Volume mounts\n\nMounts go here.\n");
+  sd_test_write_in (notes, "title.md", "# Volume basics\n\nAll about storage.\n");
+  sd_test_write_in (notes, "french.md", "# Vocabulaire\n\nLe café est noir.\n");
+  sd_library_add_folder (collection, notes, &error);
+  g_assert_true (sd_library_scan (collection, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Title beats heading beats body text. */
+  hits = search (collection, "volume");
+  g_assert_cmpuint (hits->len, ==, 3);
+  g_assert_true (g_str_has_suffix (((SdNoteHit *) hits->pdata[0])->path, "title.md"));
+  hit = hits->pdata[1];
+  g_assert_true (g_str_has_suffix (hit->path, "heading.md"));
+  g_assert_cmpstr (hit->heading, ==, "Volume mounts");
+  g_assert_cmpint (hit->line, ==, 5);
+  hit = hits->pdata[2];
+  g_assert_true (g_str_has_suffix (hit->path, "body.md"));
+  g_assert_cmpstr (hit->title, ==, "Storage");
+  g_assert_cmpstr (hit->snippet, ==, "A " SD_LIBRARY_MATCH_START "volume" SD_LIBRARY_MATCH_END
+                                     " outlives its pod. ");
+  g_assert_cmpfloat (((SdNoteHit *) hits->pdata[0])->rank, <=, hit->rank);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* Prefix while typing, accents folded, phrases, every word required. */
+  hits = search (collection, "outli");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "cafe");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "\"outlives its\"");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "\"its outlives\"");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "volume café");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* FTS5 syntax in the input is just text. */
+  hits = search (collection, "NEAR( AND \" * -volume");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "");
+  g_assert_cmpuint (hits->len, ==, 0);
+  sd_test_rm_rf (dir);
+}
+
+static void
+test_search_follows_changes (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autofree char *notes = g_build_filename (dir, "notes", NULL);
+  g_autofree char *path = g_build_filename (notes, "a.md", NULL);
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+
+  sd_test_write_file (path, "# Alpha\n\nThe word is zebra.\n");
+  sd_library_add_folder (collection, notes, &error);
+  g_assert_true (sd_library_scan (collection, NULL, NULL, &error));
+  hits = search (collection, "zebra");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  sd_test_write_file (path, "# Alpha\n\nThe word is now giraffe, longer.\n");
+  g_assert_true (sd_library_scan (collection, NULL, NULL, &error));
+  hits = search (collection, "zebra");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "giraffe");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  g_unlink (path);
+  g_assert_true (sd_library_scan (collection, NULL, NULL, &error));
+  hits = search (collection, "giraffe");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_assert_true (sd_collection_check_integrity (collection, &error));
+  sd_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -170,6 +299,9 @@ main (int    argc,
   g_test_add_func ("/studydeck/library/incremental", test_incremental);
   g_test_add_func ("/studydeck/library/bad-files", test_bad_files);
   g_test_add_func ("/studydeck/library/cancelled-scan", test_cancelled_scan_changes_nothing);
+  g_test_add_func ("/studydeck/library/fts-query", test_fts_query);
+  g_test_add_func ("/studydeck/library/search", test_search);
+  g_test_add_func ("/studydeck/library/search-follows-changes", test_search_follows_changes);
 
   return g_test_run ();
 }

@@ -141,17 +141,89 @@ notes_list (SdCollection  *collection,
   return 0;
 }
 
+/* Snippets mark matches with control characters; on a terminal and in JSON
+ * they read better as Markdown bold. */
+static char *
+plain_snippet (const char *snippet)
+{
+  g_autoptr(GString) out = g_string_new (snippet);
+
+  g_string_replace (out, SD_LIBRARY_MATCH_START, "**", 0);
+  g_string_replace (out, SD_LIBRARY_MATCH_END, "**", 0);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static int
+notes_search (SdCollection  *collection,
+              int            argc,
+              char         **argv,
+              gboolean       json,
+              int            limit)
+{
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *query = NULL;
+
+  if (argc < 2)
+    return sd_cli_usage_error (_("notes search: expected what to search for"));
+  query = g_strjoinv (" ", argv + 1);
+
+  hits = sd_library_search (collection, query, limit, &error);
+  if (hits == NULL)
+    return sd_cli_fail (error);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      SdNoteHit *hit = g_ptr_array_index (hits, i);
+      g_autofree char *snippet = plain_snippet (hit->snippet);
+
+      if (!json)
+        {
+          g_print ("%s:%d\t%s%s%s\n\t%s\n", hit->path, hit->line, hit->title,
+                   hit->heading[0] ? " › " : "", hit->heading, snippet);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, hit->path);
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, hit->title);
+      json_builder_set_member_name (builder, "heading");
+      json_builder_add_string_value (builder, hit->heading);
+      json_builder_set_member_name (builder, "line");
+      json_builder_add_int_value (builder, hit->line);
+      json_builder_set_member_name (builder, "snippet");
+      json_builder_add_string_value (builder, snippet);
+      json_builder_set_member_name (builder, "rank");
+      json_builder_add_double_value (builder, hit->rank);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (json)
+    {
+      root = json_builder_get_root (builder);
+      sd_cli_print_json (root);
+    }
+  return 0;
+}
+
 int
 sd_cli_notes (const SdCliContext  *ctx,
               int                  argc,
               char               **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("add-folder DIR | remove-folder DIR | scan | list"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("add-folder DIR | remove-folder DIR | scan | list | search QUERY"));
   g_autoptr(SdCollection) collection = NULL;
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE;
+  int limit = 50;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("Show at most N search results (50)"), N_("N") },
     { NULL }
   };
 
@@ -159,7 +231,7 @@ sd_cli_notes (const SdCliContext  *ctx,
   if (!sd_cli_parse_options (context, &argc, &argv))
     return 2;
   if (argc < 2)
-    return sd_cli_usage_error (_("notes: expected add-folder, remove-folder, scan or list"));
+    return sd_cli_usage_error (_("notes: expected add-folder, remove-folder, scan, list or search"));
 
   collection = sd_cli_open_collection (ctx, &error);
   if (collection == NULL)
@@ -173,6 +245,8 @@ sd_cli_notes (const SdCliContext  *ctx,
     return notes_scan (collection, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "list"))
     return notes_list (collection, json, &error);
+  if (g_str_equal (argv[1], "search"))
+    return notes_search (collection, argc - 1, argv + 1, json, limit);
 
   return sd_cli_usage_error (_("notes: unknown subcommand “%s”"), argv[1]);
 }

@@ -34,7 +34,7 @@ run_fsrs (const SdCliContext *ctx,
 
 static const Command commands[] = {
   { "info", sd_cli_info, N_("Print what the collection holds (--json)") },
-  { "notes", sd_cli_notes, N_("Notes folders: add-folder, remove-folder, scan, list") },
+  { "notes", sd_cli_notes, N_("Notes folders: add-folder, remove-folder, scan, list, search") },
   { "fsrs", run_fsrs, N_("FSRS tools: replay review histories") },
 };
 

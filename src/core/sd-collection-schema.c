@@ -180,6 +180,30 @@ static const char schema_v1[] =
   "INSERT INTO presets (id, name, mtime) VALUES (1, 'Default', strftime ('%s', 'now'));"
   "INSERT INTO decks (id, name, mtime) VALUES (1, 'Default', strftime ('%s', 'now'));";
 
+/* Version 2: notes are cut into sections (a heading and its text) with a
+ * full-text index over titles, headings and text. The outline is the
+ * sections' headings, so note_headings goes; every note is read again on
+ * the next scan to fill the index. */
+static const char schema_v2[] =
+  "DROP TABLE note_headings;"
+  "CREATE TABLE note_sections ("
+  "  id      INTEGER PRIMARY KEY,"
+  "  file_id INTEGER NOT NULL REFERENCES note_files (id) ON DELETE CASCADE,"
+  "  ord     INTEGER NOT NULL,"
+  "  level   INTEGER NOT NULL,"   /* 0 for the text before the first heading */
+  "  heading TEXT NOT NULL,"
+  "  line    INTEGER NOT NULL,"
+  "  UNIQUE (file_id, ord)"
+  ");"
+  "CREATE VIRTUAL TABLE note_fts USING fts5 ("
+  "  title, heading, body,"
+  "  tokenize = 'unicode61 remove_diacritics 2'"
+  ");"
+  "CREATE TRIGGER note_sections_delete AFTER DELETE ON note_sections BEGIN"
+  "  DELETE FROM note_fts WHERE rowid = old.id;"
+  "END;"
+  "UPDATE note_files SET hash = '', mtime = 0;";
+
 static gboolean
 seed_v1 (SdCollection  *self,
          GError       **error)
@@ -189,6 +213,7 @@ seed_v1 (SdCollection  *self,
 
 const SdMigration sd_collection_migrations[] = {
   { 1, schema_v1, seed_v1 },
+  { 2, schema_v2, NULL },
 };
 
 const guint sd_collection_n_migrations = G_N_ELEMENTS (sd_collection_migrations);

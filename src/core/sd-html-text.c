@@ -883,12 +883,18 @@ sd_html_text_append_escaped_attribute (GString    *out,
                                        const char *text,
                                        gssize      len)
 {
+  g_autofree char *tmp = NULL;
   const char *p, *end;
 
   if (text == NULL)
     return;
   if (len < 0)
     len = strlen (text);
+  if (!g_utf8_validate_len (text, len, NULL))
+    {
+      text = tmp = g_utf8_make_valid (text, len);
+      len = strlen (text);
+    }
   end = text + len;
   for (p = text; p < end; p = g_utf8_next_char (p))
     {

@@ -132,6 +132,8 @@ sd_library_list_folders (SdCollection  *collection,
   return g_steal_pointer (&folders);
 }
 
+static char *title_from_sections (GPtrArray *sections, const char *file_name);
+
 /**
  * sd_library_title_for_text:
  *
@@ -142,14 +144,22 @@ char *
 sd_library_title_for_text (const char *text,
                            const char *file_name)
 {
-  g_autoptr(GPtrArray) headings = sd_markdown_text_headings (text);
+  g_autoptr(GPtrArray) sections = sd_markdown_text_sections (text);
+
+  return title_from_sections (sections, file_name);
+}
+
+static char *
+title_from_sections (GPtrArray  *sections,
+                     const char *file_name)
+{
   const char *dot;
 
-  for (guint i = 0; headings != NULL && i < headings->len; i++)
+  for (guint i = 0; i < sections->len; i++)
     {
-      SdMarkdownHeading *heading = g_ptr_array_index (headings, i);
-      if (heading->text[0] != '\0')
-        return g_strdup (heading->text);
+      SdMarkdownSection *section = g_ptr_array_index (sections, i);
+      if (section->level > 0 && section->heading[0] != '\0')
+        return g_strdup (section->heading);
     }
 
   dot = strrchr (file_name, '.');
@@ -239,13 +249,14 @@ read_note (const char  *path,
 }
 
 static gboolean
-write_headings (SdCollection  *collection,
+write_sections (SdCollection  *collection,
                 gint64         file_id,
-                GPtrArray     *headings,
+                const char    *title,
+                GPtrArray     *sections,
                 GError       **error)
 {
   sqlite3_stmt *stmt = sd_collection_prepare (collection,
-                                              "DELETE FROM note_headings WHERE file_id = ?",
+                                              "DELETE FROM note_sections WHERE file_id = ?",
                                               error);
   if (stmt == NULL)
     return FALSE;
@@ -253,21 +264,45 @@ write_headings (SdCollection  *collection,
   if (!sd_collection_step_done (collection, stmt, error))
     return FALSE;
 
-  for (guint i = 0; headings != NULL && i < headings->len; i++)
+  gboolean title_indexed = FALSE;
+
+  for (guint i = 0; sections != NULL && i < sections->len; i++)
     {
-      SdMarkdownHeading *heading = g_ptr_array_index (headings, i);
+      SdMarkdownSection *section = g_ptr_array_index (sections, i);
+      gint64 section_id;
+
+      /* An empty preamble is no section worth a row. */
+      if (section->level == 0 && section->body[0] == '\0')
+        continue;
 
       stmt = sd_collection_prepare (collection,
-                                    "INSERT INTO note_headings (file_id, ord, level, text, line)"
+                                    "INSERT INTO note_sections (file_id, ord, level, heading, line)"
                                     " VALUES (?, ?, ?, ?, ?)",
                                     error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, file_id);
       sqlite3_bind_int (stmt, 2, (int) i);
-      sqlite3_bind_int (stmt, 3, heading->level);
-      sqlite3_bind_text (stmt, 4, heading->text, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 5, heading->line);
+      sqlite3_bind_int (stmt, 3, section->level);
+      sqlite3_bind_text (stmt, 4, section->heading, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 5, section->line);
+      if (!sd_collection_step_done (collection, stmt, error))
+        return FALSE;
+      section_id = sqlite3_last_insert_rowid (sd_collection_get_db (collection));
+
+      stmt = sd_collection_prepare (collection,
+                                    "INSERT INTO note_fts (rowid, title, heading, body)"
+                                    " VALUES (?, ?, ?, ?)",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, section_id);
+      /* The title goes with the first section only, so a title match ranks
+       * the note once rather than every one of its sections. */
+      sqlite3_bind_text (stmt, 2, title_indexed ? "" : title, -1, SQLITE_STATIC);
+      title_indexed = TRUE;
+      sqlite3_bind_text (stmt, 3, section->heading, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, section->body, -1, SQLITE_STATIC);
       if (!sd_collection_step_done (collection, stmt, error))
         return FALSE;
     }
@@ -287,7 +322,7 @@ index_file (ScanState    *state,
   g_autofree char *hash = NULL;
   g_autofree char *title = NULL;
   g_autofree char *base = g_path_get_basename (path);
-  g_autoptr(GPtrArray) headings = NULL;
+  g_autoptr(GPtrArray) sections = NULL;
   KnownFile *known = g_hash_table_lookup (state->known, relpath);
   sqlite3_stmt *stmt;
   gint64 file_id;
@@ -312,8 +347,8 @@ index_file (ScanState    *state,
           state->stats->unchanged++;
           return sd_collection_step_done (state->collection, stmt, error);
         }
-      headings = sd_markdown_text_headings (text);
-      title = sd_library_title_for_text (text, base);
+      sections = sd_markdown_text_sections (text);
+      title = title_from_sections (sections, base);
     }
   else
     {
@@ -355,7 +390,7 @@ index_file (ScanState    *state,
         state->stats->added++;
     }
 
-  return write_headings (state->collection, file_id, headings, error);
+  return write_sections (state->collection, file_id, title, sections, error);
 }
 
 static gboolean
@@ -717,8 +752,8 @@ sd_library_list_headings (SdCollection  *collection,
 {
   g_autoptr(GPtrArray) headings = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_note_heading_free);
   sqlite3_stmt *stmt = sd_collection_prepare (collection,
-                                              "SELECT level, text, line FROM note_headings"
-                                              " WHERE file_id = ? ORDER BY ord",
+                                              "SELECT level, heading, line FROM note_sections"
+                                              " WHERE file_id = ? AND level > 0 ORDER BY ord",
                                               error);
   if (stmt == NULL)
     return NULL;
@@ -733,4 +768,160 @@ sd_library_list_headings (SdCollection  *collection,
     }
   sqlite3_reset (stmt);
   return g_steal_pointer (&headings);
+}
+
+void
+sd_note_hit_free (SdNoteHit *hit)
+{
+  if (hit == NULL)
+    return;
+  g_free (hit->path);
+  g_free (hit->title);
+  g_free (hit->heading);
+  g_free (hit->snippet);
+  g_free (hit);
+}
+
+static void
+append_term (GString    *out,
+             const char *term,
+             gsize       len,
+             gboolean    prefix)
+{
+  if (out->len > 0)
+    g_string_append_c (out, ' ');
+  g_string_append_c (out, '"');
+  for (gsize i = 0; i < len; i++)
+    {
+      if (term[i] == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, term[i]);
+    }
+  g_string_append_c (out, '"');
+  if (prefix)
+    g_string_append_c (out, '*');
+}
+
+/**
+ * sd_library_fts_query:
+ * @query: what the user typed: words, and "exact phrases" in quotes
+ *
+ * Turns typed text into an FTS5 query in which every word must match and
+ * nothing the user types is read as FTS5 syntax. The last word matches as a
+ * prefix, so results follow the typing.
+ *
+ * Returns: (transfer full) (nullable): the FTS5 query, or %NULL when there is
+ *   nothing to search for
+ */
+char *
+sd_library_fts_query (const char *query)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *p = query ? query : "";
+  gboolean last_is_word = FALSE;
+  gsize last_end = 0;
+
+  while (*p != '\0')
+    {
+      const char *start;
+      const char *end;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        break;
+
+      if (*p == '"')
+        {
+          start = p + 1;
+          end = strchr (start, '"');
+          if (end == NULL)
+            end = start + strlen (start);
+          p = *end ? end + 1 : end;
+          last_is_word = FALSE;
+        }
+      else
+        {
+          start = p;
+          while (*p != '\0' && !g_ascii_isspace (*p) && *p != '"')
+            p++;
+          end = p;
+          last_is_word = TRUE;
+        }
+
+      if (end > start)
+        {
+          append_term (out, start, end - start, FALSE);
+          last_end = out->len;
+        }
+    }
+
+  if (out->len == 0)
+    return NULL;
+
+  /* A word still being typed (no space after it yet) matches as a prefix. */
+  if (last_is_word && last_end == out->len && query[strlen (query) - 1] != ' ')
+    g_string_append_c (out, '*');
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * sd_library_search:
+ * @limit: the most results to return
+ *
+ * Full-text search over note titles, headings and text. A hit is a section
+ * of a note, best first: title matches weigh most, then headings.
+ *
+ * Returns: (transfer full) (element-type SdNoteHit): the hits
+ */
+GPtrArray *
+sd_library_search (SdCollection  *collection,
+                   const char    *query,
+                   guint          limit,
+                   GError       **error)
+{
+  g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_note_hit_free);
+  g_autofree char *fts = sd_library_fts_query (query);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (fts == NULL)
+    return g_steal_pointer (&hits);
+
+  stmt = sd_collection_prepare (collection,
+                                "SELECT s.file_id, d.path, f.relpath, f.title, s.heading, s.line,"
+                                " snippet (note_fts, 2, char (2), char (3), '…', 12),"
+                                " bm25 (note_fts, 10.0, 4.0, 1.0) AS score"
+                                " FROM note_fts JOIN note_sections s ON s.id = note_fts.rowid"
+                                " JOIN note_files f ON f.id = s.file_id"
+                                " JOIN note_folders d ON d.id = f.folder_id"
+                                " WHERE note_fts MATCH ? ORDER BY score, s.file_id, s.ord LIMIT ?",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, fts, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SdNoteHit *hit = g_new0 (SdNoteHit, 1);
+
+      hit->file_id = sqlite3_column_int64 (stmt, 0);
+      hit->path = g_build_filename ((const char *) sqlite3_column_text (stmt, 1),
+                                    (const char *) sqlite3_column_text (stmt, 2), NULL);
+      hit->title = sd_column_dup (stmt, 3);
+      hit->heading = sd_column_dup (stmt, 4);
+      hit->line = sqlite3_column_int (stmt, 5);
+      hit->snippet = g_strdelimit (sd_column_dup (stmt, 6), "\n\t", ' ');
+      hit->rank = sqlite3_column_double (stmt, 7);
+      g_ptr_array_add (hits, hit);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      sd_collection_set_error (collection, error);
+      return NULL;
+    }
+  return g_steal_pointer (&hits);
 }

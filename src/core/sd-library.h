@@ -48,6 +48,27 @@ typedef struct
   guint failed;
 } SdScanStats;
 
+/* Where a search term matched inside a snippet. */
+#define SD_LIBRARY_MATCH_START "\x02"
+#define SD_LIBRARY_MATCH_END   "\x03"
+
+typedef struct
+{
+  gint64  file_id;
+  char   *path;
+  char   *title;
+  char   *heading;   /* "" for the text before the first heading */
+  int     line;
+  char   *snippet;   /* matches between SD_LIBRARY_MATCH_START and _END */
+  double  rank;      /* lower is better */
+} SdNoteHit;
+
+void        sd_note_hit_free           (SdNoteHit      *hit);
+char       *sd_library_fts_query       (const char     *query);
+GPtrArray  *sd_library_search          (SdCollection   *collection,
+                                        const char     *query,
+                                        guint           limit,
+                                        GError        **error);
 void        sd_note_folder_free        (SdNoteFolder   *folder);
 void        sd_note_file_free          (SdNoteFile     *file);
 void        sd_note_heading_free       (SdNoteHeading  *heading);
@@ -84,5 +105,6 @@ char       *sd_library_title_for_text  (const char     *text,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdNoteFolder, sd_note_folder_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdNoteFile, sd_note_file_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdNoteHit, sd_note_hit_free)
 
 G_END_DECLS

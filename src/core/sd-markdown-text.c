@@ -13,12 +13,13 @@
 #include "sd-markdown-text.h"
 
 void
-sd_markdown_heading_free (SdMarkdownHeading *heading)
+sd_markdown_section_free (SdMarkdownSection *section)
 {
-  if (heading == NULL)
+  if (section == NULL)
     return;
-  g_free (heading->text);
-  g_free (heading);
+  g_free (section->heading);
+  g_free (section->body);
+  g_free (section);
 }
 
 static const char *
@@ -112,43 +113,105 @@ append_inline_text (GString    *out,
     }
 }
 
+static SdMarkdownSection *
+section_new (GPtrArray  *sections,
+             int         level,
+             int         line)
+{
+  SdMarkdownSection *section = g_new0 (SdMarkdownSection, 1);
+
+  section->level = level;
+  section->line = line;
+  g_ptr_array_add (sections, section);
+  return section;
+}
+
+static void
+end_block (GString *body)
+{
+  if (body->len > 0 && body->str[body->len - 1] != '\n')
+    g_string_append_c (body, '\n');
+}
+
 /**
- * sd_markdown_text_headings:
+ * sd_markdown_text_sections:
  *
- * Returns: (transfer full) (element-type SdMarkdownHeading): the headings of
- *   a note in order, with their plain text and line numbers
+ * Cuts a note into sections at its headings, with plain text for search:
+ * the Markdown syntax is gone, code stays.
+ *
+ * Returns: (transfer full) (element-type SdMarkdownSection): the sections in
+ *   order; the first has level 0 and holds the text before any heading
  */
 GPtrArray *
-sd_markdown_text_headings (const char *text)
+sd_markdown_text_sections (const char *text)
 {
-  GPtrArray *headings = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_markdown_heading_free);
+  GPtrArray *sections = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_markdown_section_free);
   g_autoptr(cmark_node) doc = NULL;
   g_autoptr(cmark_iter) iter = NULL;
-  const char *body;
+  g_autoptr(GString) body = g_string_new (NULL);
+  SdMarkdownSection *current;
+  const char *start;
   int body_line;
   cmark_event_type event;
 
-  body = sd_markdown_text_skip_front_matter (text, NULL, &body_line);
-  doc = cmark_parse_document (body, strlen (body), CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS);
+  start = sd_markdown_text_skip_front_matter (text, NULL, &body_line);
+  doc = cmark_parse_document (start, strlen (start), CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS);
   iter = cmark_iter_new (doc);
+  current = section_new (sections, 0, body_line);
 
   while ((event = cmark_iter_next (iter)) != CMARK_EVENT_DONE)
     {
       cmark_node *node = cmark_iter_get_node (iter);
-      SdMarkdownHeading *heading;
-      GString *buf;
+      cmark_node_type type = cmark_node_get_type (node);
 
-      if (event != CMARK_EVENT_ENTER || cmark_node_get_type (node) != CMARK_NODE_HEADING)
-        continue;
+      if (type == CMARK_NODE_HEADING && event == CMARK_EVENT_ENTER)
+        {
+          GString *heading = g_string_new (NULL);
 
-      buf = g_string_new (NULL);
-      append_inline_text (buf, node);
-      heading = g_new0 (SdMarkdownHeading, 1);
-      heading->level = cmark_node_get_heading_level (node);
-      heading->text = g_strstrip (g_string_free (buf, FALSE));
-      heading->line = cmark_node_get_start_line (node) + body_line - 1;
-      g_ptr_array_add (headings, heading);
+          current->body = g_strdup (body->str);
+          g_string_truncate (body, 0);
+          append_inline_text (heading, node);
+          current = section_new (sections, cmark_node_get_heading_level (node),
+                                 cmark_node_get_start_line (node) + body_line - 1);
+          current->heading = g_strstrip (g_string_free (heading, FALSE));
+          /* The heading's own text is not body text. */
+          cmark_iter_reset (iter, node, CMARK_EVENT_EXIT);
+          continue;
+        }
+
+      switch (type)
+        {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+        case CMARK_NODE_HTML_INLINE:
+          g_string_append (body, cmark_node_get_literal (node));
+          break;
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+          g_string_append_c (body, ' ');
+          break;
+        case CMARK_NODE_CODE_BLOCK:
+        case CMARK_NODE_HTML_BLOCK:
+          end_block (body);
+          g_string_append (body, cmark_node_get_literal (node));
+          end_block (body);
+          break;
+        case CMARK_NODE_PARAGRAPH:
+        case CMARK_NODE_ITEM:
+          if (event == CMARK_EVENT_EXIT)
+            end_block (body);
+          break;
+        default:
+          break;
+        }
     }
 
-  return headings;
+  current->body = g_strdup (body->str);
+  for (guint i = 0; i < sections->len; i++)
+    {
+      SdMarkdownSection *section = g_ptr_array_index (sections, i);
+      if (section->heading == NULL)
+        section->heading = g_strdup ("");
+    }
+  return sections;
 }

@@ -13,17 +13,20 @@ G_BEGIN_DECLS
 
 /* What the core needs to know of a Markdown note without drawing it. */
 
+/* A heading and the text up to the next one. The part before the first
+ * heading is a section of level 0 with an empty heading. */
 typedef struct
 {
   int    level;
-  char  *text;
-  int    line;   /* 1-based line in the whole file */
-} SdMarkdownHeading;
+  char  *heading;
+  int    line;   /* 1-based line of the heading in the whole file */
+  char  *body;   /* plain text, one line per block */
+} SdMarkdownSection;
 
-void        sd_markdown_heading_free            (SdMarkdownHeading *heading);
+void        sd_markdown_section_free            (SdMarkdownSection *section);
 const char *sd_markdown_text_skip_front_matter  (const char        *text,
                                                  char             **front_matter,
                                                  int               *body_line);
-GPtrArray  *sd_markdown_text_headings           (const char        *text);
+GPtrArray  *sd_markdown_text_sections           (const char        *text);
 
 G_END_DECLS

@@ -1714,7 +1714,15 @@ type_answer_from (const char              *question,
   const char *colon;
 
   memset (ta, 0, sizeof *ta);
-  if (question == NULL || !find_type_marker (question, 0, TRUE, &m))
+  if (question == NULL)
+    return FALSE;
+  if (!g_utf8_validate (question, -1, NULL))
+    {
+      g_autofree char *valid = g_utf8_make_valid (question, -1);
+
+      return type_answer_from (valid, ctx, ta);
+    }
+  if (!find_type_marker (question, 0, TRUE, &m))
     return FALSE;
 
   ta->spec = m.spec;
