@@ -241,6 +241,12 @@ test_invalid_utf8 (void)
   g_assert_true (g_utf8_validate (truncated, -1, NULL));
   g_assert_nonnull (strstr (stripped, "&"));
   g_assert_null (strstr (stripped, "<b>"));
+  {
+    g_autoptr(GString) attr = g_string_new (NULL);
+
+    sd_html_text_append_escaped_attribute (attr, "a\xe2", -1);
+    g_assert_true (g_utf8_validate (attr->str, -1, NULL));
+  }
   (void) sd_html_text_field_checksum (bad);
   (void) sd_html_text_field_is_empty (bad);
 }

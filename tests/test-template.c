@@ -1057,6 +1057,13 @@ test_invalid_utf8 (void)
   out = sd_template_render (tmpl, &note.ctx, TRUE, &error);
   g_assert_no_error (error);
   g_assert_true (g_utf8_validate (out, -1, NULL));
+
+  /* a front side cut in the middle of a character */
+  g_clear_pointer (&out, g_free);
+  note.ctx.front_side = "[[type:\xe2";
+  out = sd_template_render (tmpl, &note.ctx, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (out, -1, NULL));
 }
 
 static void

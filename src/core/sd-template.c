@@ -369,7 +369,10 @@ sd_template_parse (const char *text,
         }
 
       while (tag_len > 0 && *tag == '{')
-        tag++, tag_len--;
+        {
+          tag++;
+          tag_len--;
+        }
       trim_range (&tag, &tag_len, TRUE, TRUE);
 
       if (tag_len == 0)
@@ -723,8 +726,9 @@ hint_filter (const char *text,
   return g_string_free (out, FALSE);
 }
 
-/* Applies the filters nearest the field first.  Anything ending in "type:"
- * becomes a type-answer marker, resolved after rendering. */
+/* Applies the filters nearest the field first.  When the leftmost filter is
+ * "type", the whole tag becomes a type-answer marker (resolved once the side
+ * is rendered) and the other filters are dropped, as in Anki. */
 static char *
 apply_filters (RenderState *st,
                const char  *key,
@@ -739,11 +743,13 @@ apply_filters (RenderState *st,
   char *text = g_strdup (value);
 
   if (n_filters == 2 && strcmp (filters[0], "cloze") == 0 && strcmp (filters[1], "type") == 0)
-    names = type_cloze, n_filters = 1;
+    names = type_cloze;
   else if (n_filters == 2 && strcmp (filters[0], "nc") == 0 && strcmp (filters[1], "type") == 0)
-    names = type_nc, n_filters = 1;
+    names = type_nc;
   else if (n_filters > 0 && strcmp (filters[n_filters - 1], "type") == 0)
-    names = type_only, n_filters = 1;
+    names = type_only;
+  if (names != (const char * const *) filters)
+    n_filters = 1;
 
   for (guint i = 0; i < n_filters; i++)
     {
@@ -1215,15 +1221,23 @@ find_longest_match (Matcher *m,
 
       for (guint n = 0; n < m->touched->len; n++)
         m->j2len[g_array_index (m->touched, gsize, n) + 1] = 0;
-      swap = m->j2len, m->j2len = m->newj2len, m->newj2len = swap;
-      tswap = m->touched, m->touched = m->newtouched, m->newtouched = tswap;
+      swap = m->j2len;
+      m->j2len = m->newj2len;
+      m->newj2len = swap;
+      tswap = m->touched;
+      m->touched = m->newtouched;
+      m->newtouched = tswap;
     }
   for (guint n = 0; n < m->touched->len; n++)
     m->j2len[g_array_index (m->touched, gsize, n) + 1] = 0;
   g_array_set_size (m->touched, 0);
 
   while (besti > alo && bestj > blo && m->a[besti - 1] == m->b[bestj - 1])
-    besti--, bestj--, bestsize++;
+    {
+      besti--;
+      bestj--;
+      bestsize++;
+    }
   while (besti + bestsize < ahi && bestj + bestsize < bhi
          && m->a[besti + bestsize] == m->b[bestj + bestsize])
     bestsize++;
@@ -1759,7 +1773,9 @@ type_answer_from (const char              *question,
           char *narrowed = sd_cloze_extract_for_typing (ta->expected, ctx->card_ord + 1);
 
           g_free (ta->expected);
-          ta->expected = narrowed[0] != '\0' ? narrowed : (g_free (narrowed), NULL);
+          ta->expected = narrowed;
+          if (narrowed[0] == '\0')
+            g_clear_pointer (&ta->expected, g_free);
         }
       break;
     }
