@@ -195,6 +195,97 @@ test_cards_and_revlog (void)
   sd_test_rm_rf (dir);
 }
 
+static GArray *
+generate (SdCollection *collection,
+          SdStockKind   stock,
+          const char  **fields,
+          guint        *n_added)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdNotetype) notetype = sd_notetype_find_stock (collection, stock, &error);
+  g_autoptr(SdNote) note = sd_note_new (notetype->id, fields);
+  g_autoptr(GPtrArray) cards = NULL;
+  GArray *ords = g_array_new (FALSE, FALSE, sizeof (int));
+
+  g_assert_true (sd_note_insert (collection, note, &error));
+  g_assert_true (sd_card_generate (collection, note, SD_DECK_DEFAULT_ID, n_added, &error));
+  g_assert_no_error (error);
+  cards = sd_card_list_for_note (collection, note->id, &error);
+  for (guint i = 0; i < cards->len; i++)
+    g_array_append_val (ords, ((SdCard *) cards->pdata[i])->ord);
+  return ords;
+}
+
+static void
+test_card_generation (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  const char *basic[] = { "Q", "A", NULL };
+  const char *no_reverse[] = { "Q", "A", "", NULL };
+  const char *with_reverse[] = { "Q", "A", "y", NULL };
+  const char *cloze[] = { "{{c1::Pods}} run {{c3::containers}}, {{c1::again}}", "extra {{c5::x}}", NULL };
+  const char *empty_front[] = { "", "only a back", NULL };
+  GArray *ords;
+  guint added = 0;
+
+  ords = generate (collection, SD_STOCK_BASIC, basic, &added);
+  g_assert_cmpuint (ords->len, ==, 1);
+  g_assert_cmpuint (added, ==, 1);
+  g_array_unref (ords);
+
+  ords = generate (collection, SD_STOCK_BASIC_AND_REVERSED, basic, &added);
+  g_assert_cmpuint (ords->len, ==, 2);
+  g_array_unref (ords);
+
+  ords = generate (collection, SD_STOCK_BASIC_OPTIONAL_REVERSED, no_reverse, &added);
+  g_assert_cmpuint (ords->len, ==, 1);
+  g_array_unref (ords);
+  ords = generate (collection, SD_STOCK_BASIC_OPTIONAL_REVERSED, with_reverse, &added);
+  g_assert_cmpuint (ords->len, ==, 2);
+  g_array_unref (ords);
+
+  /* Cloze numbers from every field, gaps kept: c1, c3, c5 -> ords 0, 2, 4. */
+  ords = generate (collection, SD_STOCK_CLOZE, cloze, &added);
+  g_assert_cmpuint (ords->len, ==, 3);
+  g_assert_cmpint (g_array_index (ords, int, 0), ==, 0);
+  g_assert_cmpint (g_array_index (ords, int, 1), ==, 2);
+  g_assert_cmpint (g_array_index (ords, int, 2), ==, 4);
+  g_array_unref (ords);
+
+  /* Nothing on the front: the first card anyway, so the note is reachable. */
+  ords = generate (collection, SD_STOCK_BASIC, empty_front, &added);
+  g_assert_cmpuint (ords->len, ==, 1);
+  g_array_unref (ords);
+  sd_test_rm_rf (dir);
+}
+
+static void
+test_generate_is_idempotent (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdNotetype) optional = sd_notetype_find_stock (collection, SD_STOCK_BASIC_OPTIONAL_REVERSED, &error);
+  const char *fields[] = { "Q", "A", "", NULL };
+  g_autoptr(SdNote) note = sd_note_new (optional->id, fields);
+  guint added = 99;
+
+  g_assert_true (sd_note_insert (collection, note, &error));
+  g_assert_true (sd_card_generate (collection, note, SD_DECK_DEFAULT_ID, &added, &error));
+  g_assert_cmpuint (added, ==, 1);
+  g_assert_true (sd_card_generate (collection, note, SD_DECK_DEFAULT_ID, &added, &error));
+  g_assert_cmpuint (added, ==, 0);
+
+  /* Turning the reverse on later adds only the missing card. */
+  g_free (note->fields[2]);
+  note->fields[2] = g_strdup ("yes");
+  g_assert_true (sd_note_update (collection, note, &error));
+  g_assert_true (sd_card_generate (collection, note, SD_DECK_DEFAULT_ID, &added, &error));
+  g_assert_cmpuint (added, ==, 1);
+  sd_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -205,6 +296,8 @@ main (int    argc,
   g_test_add_func ("/studydeck/note/roundtrip", test_note_roundtrip);
   g_test_add_func ("/studydeck/note/refusals", test_note_refusals);
   g_test_add_func ("/studydeck/note/cards-and-revlog", test_cards_and_revlog);
+  g_test_add_func ("/studydeck/note/card-generation", test_card_generation);
+  g_test_add_func ("/studydeck/note/generate-is-idempotent", test_generate_is_idempotent);
 
   return g_test_run ();
 }

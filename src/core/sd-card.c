@@ -11,7 +11,9 @@
 
 #include "sd-card.h"
 #include "sd-clock.h"
+#include "sd-cloze.h"
 #include "sd-collection-private.h"
+#include "sd-template.h"
 
 SdCard *
 sd_card_new (gint64 note_id,
@@ -230,4 +232,141 @@ sd_card_update (SdCollection  *collection,
     }
   sd_collection_touch (collection);
   return TRUE;
+}
+
+/**
+ * sd_card_ords_for_note:
+ *
+ * Which cards a note makes, by Anki's rules: for a standard note type every
+ * template whose front shows a non-empty field; for a cloze note type one
+ * card per cloze number found in any field (ord = number - 1). A note that
+ * would make no card at all still gets the first one, as Anki does, so it
+ * stays reachable.
+ *
+ * Returns: (transfer full) (element-type guint): the ordinals, ascending
+ */
+GArray *
+sd_card_ords_for_note (const SdNotetype *notetype,
+                       const SdNote     *note)
+{
+  GArray *ords = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_fields = g_strv_length (note->fields);
+
+  if (notetype->kind == SD_NOTETYPE_CLOZE)
+    {
+      g_autoptr(GArray) numbers = sd_cloze_numbers_in_fields ((const char * const *) note->fields,
+                                                              n_fields);
+      for (guint i = 0; i < numbers->len; i++)
+        {
+          guint ord = sd_cloze_card_ord_for_number (g_array_index (numbers, guint, i));
+          if (ords->len == 0 || g_array_index (ords, guint, ords->len - 1) != ord)
+            g_array_append_val (ords, ord);
+        }
+    }
+  else
+    {
+      g_autofree const char **names = g_new0 (const char *, notetype->fields->len + 1);
+
+      for (guint i = 0; i < notetype->fields->len; i++)
+        names[i] = ((SdField *) g_ptr_array_index (notetype->fields, i))->name;
+
+      for (guint i = 0; i < notetype->templates->len; i++)
+        {
+          const SdCardTemplate *tmpl = g_ptr_array_index (notetype->templates, i);
+          g_autoptr(SdTemplate) parsed = sd_template_parse (tmpl->front, NULL);
+          SdTemplateContext ctx = {
+            .field_names = names,
+            .field_values = (const char * const *) note->fields,
+            .n_fields = MIN (n_fields, notetype->fields->len),
+            .card_ord = i,
+          };
+
+          if (parsed != NULL && sd_template_renders_nonempty (parsed, &ctx))
+            g_array_append_val (ords, i);
+        }
+    }
+
+  if (ords->len == 0)
+    {
+      guint first = 0;
+      g_array_append_val (ords, first);
+    }
+  return ords;
+}
+
+/**
+ * sd_card_generate:
+ * @n_added: (out) (optional): how many cards were added
+ *
+ * Adds the cards @note should have and does not yet, new, into @deck_id
+ * (a template's deck override wins when it names an existing deck).
+ */
+gboolean
+sd_card_generate (SdCollection  *collection,
+                  const SdNote  *note,
+                  gint64         deck_id,
+                  guint         *n_added,
+                  GError       **error)
+{
+  g_autoptr(SdNotetype) notetype = sd_notetype_load (collection, note->notetype_id, error);
+  g_autoptr(GArray) ords = NULL;
+  guint added = 0;
+
+  if (notetype == NULL)
+    return FALSE;
+
+  ords = sd_card_ords_for_note (notetype, note);
+  if (!sd_collection_begin (collection, error))
+    return FALSE;
+
+  for (guint i = 0; i < ords->len; i++)
+    {
+      guint ord = g_array_index (ords, guint, i);
+      g_autoptr(SdCard) card = NULL;
+      sqlite3_stmt *stmt;
+      gboolean exists;
+      gint64 target = deck_id;
+
+      stmt = sd_collection_prepare (collection,
+                                    "SELECT 1 FROM cards WHERE note_id = ? AND ord = ?", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, note->id);
+      sqlite3_bind_int (stmt, 2, ord);
+      exists = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_reset (stmt);
+      if (exists)
+        continue;
+
+      if (notetype->kind == SD_NOTETYPE_STANDARD && ord < notetype->templates->len)
+        {
+          const SdCardTemplate *tmpl = g_ptr_array_index (notetype->templates, ord);
+          if (tmpl->deck_override != 0)
+            {
+              stmt = sd_collection_prepare (collection, "SELECT 1 FROM decks WHERE id = ?", NULL);
+              if (stmt != NULL)
+                {
+                  sqlite3_bind_int64 (stmt, 1, tmpl->deck_override);
+                  if (sqlite3_step (stmt) == SQLITE_ROW)
+                    target = tmpl->deck_override;
+                  sqlite3_reset (stmt);
+                }
+            }
+        }
+
+      card = sd_card_new (note->id, target, ord);
+      if (!sd_card_insert (collection, card, error))
+        goto fail;
+      added++;
+    }
+
+  if (!sd_collection_commit (collection, error))
+    return FALSE;
+  if (n_added != NULL)
+    *n_added = added;
+  return TRUE;
+
+fail:
+  sd_collection_rollback (collection);
+  return FALSE;
 }

@@ -8,6 +8,8 @@
 #pragma once
 
 #include "sd-collection.h"
+#include "sd-note.h"
+#include "sd-notetype.h"
 
 G_BEGIN_DECLS
 
@@ -73,6 +75,14 @@ gboolean   sd_card_update          (SdCollection   *collection,
                                     SdCard         *card,
                                     GError        **error);
 gint64     sd_card_next_position   (SdCollection   *collection);
+
+GArray    *sd_card_ords_for_note   (const SdNotetype *notetype,
+                                    const SdNote   *note);
+gboolean   sd_card_generate        (SdCollection   *collection,
+                                    const SdNote   *note,
+                                    gint64          deck_id,
+                                    guint          *n_added,
+                                    GError        **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdCard, sd_card_free)
 
