@@ -204,14 +204,13 @@ sd_card_insert (SdCollection  *collection,
   return TRUE;
 }
 
-gboolean
-sd_card_update (SdCollection  *collection,
-                SdCard        *card,
-                GError       **error)
+static gboolean
+write_card (SdCollection  *collection,
+            const SdCard  *card,
+            GError       **error)
 {
   sqlite3_stmt *stmt;
 
-  card->mtime = sd_clock_now ();
   stmt = sd_collection_prepare (collection,
                                 "UPDATE cards SET note_id = ?, deck_id = ?, ord = ?, type = ?,"
                                 " queue = ?, due = ?, interval = ?, ease = ?, stability = ?,"
@@ -232,6 +231,29 @@ sd_card_update (SdCollection  *collection,
     }
   sd_collection_touch (collection);
   return TRUE;
+}
+
+gboolean
+sd_card_update (SdCollection  *collection,
+                SdCard        *card,
+                GError       **error)
+{
+  card->mtime = sd_clock_now ();
+  return write_card (collection, card, error);
+}
+
+/**
+ * sd_card_restore:
+ *
+ * Writes @card back exactly as it was saved before, modification time
+ * included, for undo.
+ */
+gboolean
+sd_card_restore (SdCollection  *collection,
+                 const SdCard  *card,
+                 GError       **error)
+{
+  return write_card (collection, card, error);
 }
 
 /**

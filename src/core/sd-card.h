@@ -74,6 +74,9 @@ gboolean   sd_card_insert          (SdCollection   *collection,
 gboolean   sd_card_update          (SdCollection   *collection,
                                     SdCard         *card,
                                     GError        **error);
+gboolean   sd_card_restore         (SdCollection   *collection,
+                                    const SdCard   *card,
+                                    GError        **error);
 gint64     sd_card_next_position   (SdCollection   *collection);
 
 GArray    *sd_card_ords_for_note   (const SdNotetype *notetype,
