@@ -40,6 +40,10 @@ test-asan: deps $(ASANDIR)/build.ninja
 	./build-aux/test-summary.py $(ASANDIR)/meson-logs/testlog.json; \
 	exit $$status
 
+# Speed and memory benchmarks; their numbers go into docs/benchmarks.md.
+bench: build
+	meson test -C $(BUILDDIR) --benchmark --verbose
+
 pot: setup
 	meson compile -C $(BUILDDIR) studydeck-pot
 
