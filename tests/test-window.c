@@ -104,12 +104,12 @@ test_populated (Fixture       *fixture,
   g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "empty");
   g_assert_cmpstr (sd_review_pane_get_page (review_pane), ==, "empty");
 
-  g_signal_emit_by_name (notes, "note-activated", "/nonexistent/missing.md", NULL);
+  g_signal_emit_by_name (notes, "note-activated", "/nonexistent/missing.md", 0, NULL);
   g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "error");
 
   {
     g_autofree char *readme = g_build_filename (g_getenv ("SAMPLES_DIR"), "README.md", NULL);
-    g_signal_emit_by_name (notes, "note-activated", readme, NULL);
+    g_signal_emit_by_name (notes, "note-activated", readme, 0, NULL);
   }
   g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "note");
 
@@ -117,6 +117,32 @@ test_populated (Fixture       *fixture,
   g_assert_cmpstr (sd_review_pane_get_page (review_pane), ==, "overview");
 
   sd_test_screenshot (GTK_WIDGET (fixture->window), "main-window.png");
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  SdNotesList *notes = SD_NOTES_LIST (sd_window_get_notes_list (fixture->window));
+  SdNotesPane *notes_pane = SD_NOTES_PANE (sd_window_get_notes_pane (fixture->window));
+  GtkWidget *entry;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search-notes", NULL));
+  sd_notes_list_search (notes, "rolling upd");
+  g_assert_cmpuint (sd_notes_list_get_n_results (notes), >=, 1);
+  sd_test_screenshot (GTK_WIDGET (fixture->window), "search.png");
+
+  /* Enter in the search entry opens the best hit. */
+  entry = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_true (GTK_IS_TEXT (entry) || GTK_IS_SEARCH_ENTRY (entry));
+  g_signal_emit_by_name (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY), "activate");
+  g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "note");
+  g_assert_true (g_str_has_suffix (sd_notes_pane_get_path (notes_pane), "04-scheduling-and-scaling.md"));
+
+  sd_notes_list_search (notes, "zzzzunlikelyword");
+  g_assert_cmpuint (sd_notes_list_get_n_results (notes), ==, 0);
+  sd_notes_list_search (notes, "");
+  g_assert_cmpuint (sd_notes_list_get_n_notes (notes), ==, 6);
 }
 
 static void
@@ -183,6 +209,8 @@ main (int    argc,
 
   g_test_add ("/studydeck/window/populated", Fixture, "samples",
               fixture_setup, test_populated, fixture_teardown);
+  g_test_add ("/studydeck/window/search", Fixture, "samples",
+              fixture_setup, test_search, fixture_teardown);
   g_test_add ("/studydeck/window/empty-collection", Fixture, NULL,
               fixture_setup, test_empty_collection, fixture_teardown);
   g_test_add ("/studydeck/window/toggle-notes-pane", Fixture, "samples",

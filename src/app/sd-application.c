@@ -156,6 +156,8 @@ sd_application_startup (GApplication *app)
                                          (const char *[]) { "<Control><Shift>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.toggle-notes-pane",
                                          (const char *[]) { "F9", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.search-notes",
+                                         (const char *[]) { "<Control>f", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
 }

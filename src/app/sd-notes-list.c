@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "sd-library.h"
@@ -22,8 +23,12 @@ struct _SdNotesList
   GListStore   *roots;
   guint         n_notes;
 
-  GtkStack     *stack;
-  GtkListView  *view;
+  GtkWidget      *box;
+  GtkStack       *stack;
+  GtkListView    *view;
+  GtkSearchEntry *search_entry;
+  GtkListBox     *results;
+  guint           n_results;
 };
 
 G_DEFINE_FINAL_TYPE (SdNotesList, sd_notes_list, GTK_TYPE_WIDGET)
@@ -32,6 +37,8 @@ enum {
   NOTE_ACTIVATED,
   N_SIGNALS
 };
+
+#define MAX_RESULTS 100
 
 static guint signals[N_SIGNALS];
 
@@ -135,9 +142,191 @@ reload (SdNotesList *self)
       self->n_notes++;
     }
 
-  gtk_stack_set_visible_child_name (self->stack,
-                                    g_list_model_get_n_items (G_LIST_MODEL (self->roots)) > 0
-                                    ? "tree" : "empty");
+  if (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] == '\0')
+    gtk_stack_set_visible_child_name (self->stack,
+                                      g_list_model_get_n_items (G_LIST_MODEL (self->roots)) > 0
+                                      ? "tree" : "empty");
+}
+
+/* The snippet marks matches with control characters; in the row they
+ * become bold, everything else is escaped for Pango. */
+static char *
+snippet_markup (const char *snippet)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = snippet; *p != '\0';)
+    {
+      const char *start = strstr (p, SD_LIBRARY_MATCH_START);
+      const char *end;
+      g_autofree char *plain = NULL;
+      g_autofree char *match = NULL;
+
+      if (start == NULL)
+        {
+          plain = g_markup_escape_text (p, -1);
+          g_string_append (out, plain);
+          break;
+        }
+      plain = g_markup_escape_text (p, start - p);
+      g_string_append (out, plain);
+      start += strlen (SD_LIBRARY_MATCH_START);
+      end = strstr (start, SD_LIBRARY_MATCH_END);
+      if (end == NULL)
+        end = start + strlen (start);
+      match = g_markup_escape_text (start, end - start);
+      g_string_append_printf (out, "<b>%s</b>", match);
+      p = *end ? end + strlen (SD_LIBRARY_MATCH_END) : end;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static GtkWidget *
+result_row (SdNoteHit *hit)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (hit->title);
+  GtkWidget *heading = NULL;
+  GtkWidget *snippet = gtk_label_new (NULL);
+  g_autofree char *markup = snippet_markup (hit->snippet);
+
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+
+  if (hit->heading[0] != '\0' && g_strcmp0 (hit->heading, hit->title) != 0)
+    {
+      heading = gtk_label_new (hit->heading);
+      gtk_label_set_xalign (GTK_LABEL (heading), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (heading), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (heading, "accent");
+      gtk_box_append (GTK_BOX (box), heading);
+    }
+
+  gtk_label_set_markup (GTK_LABEL (snippet), markup);
+  gtk_label_set_xalign (GTK_LABEL (snippet), 0);
+  gtk_label_set_wrap (GTK_LABEL (snippet), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (snippet), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (snippet), 3);
+  gtk_label_set_ellipsize (GTK_LABEL (snippet), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (snippet, "dim-label");
+  gtk_widget_add_css_class (snippet, "caption");
+  gtk_box_append (GTK_BOX (box), snippet);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "path", g_strdup (hit->path), g_free);
+  g_object_set_data (G_OBJECT (row), "line", GINT_TO_POINTER (hit->line));
+  return row;
+}
+
+static void
+search_changed_cb (SdNotesList *self)
+{
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results))) != NULL)
+    gtk_list_box_remove (self->results, child);
+  self->n_results = 0;
+
+  if (query[0] == '\0' || self->collection == NULL)
+    {
+      reload (self);
+      return;
+    }
+
+  hits = sd_library_search (self->collection, query, MAX_RESULTS, &error);
+  if (hits == NULL)
+    {
+      g_warning ("Failed to search notes: %s", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < hits->len; i++)
+    gtk_list_box_append (self->results, result_row (g_ptr_array_index (hits, i)));
+  self->n_results = hits->len;
+
+  if (hits->len > 0)
+    gtk_list_box_select_row (self->results, gtk_list_box_get_row_at_index (self->results, 0));
+  gtk_stack_set_visible_child_name (self->stack, hits->len > 0 ? "results" : "no-results");
+}
+
+static void
+open_result (SdNotesList   *self,
+             GtkListBoxRow *row)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "path");
+  int line = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "line"));
+
+  g_signal_emit (self, signals[NOTE_ACTIVATED], 0, path, line);
+}
+
+static void
+result_activated_cb (SdNotesList   *self,
+                     GtkListBoxRow *row)
+{
+  open_result (self, row);
+}
+
+static void
+search_activate_cb (SdNotesList *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->results);
+
+  if (row != NULL)
+    open_result (self, row);
+}
+
+static void
+search_next_cb (SdNotesList *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->results, 0);
+
+  if (row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+static void
+search_stop_cb (SdNotesList *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+/**
+ * sd_notes_list_search:
+ *
+ * Shows the notes that match @query, as if the user had typed it.
+ */
+void
+sd_notes_list_search (SdNotesList *self,
+                      const char  *query)
+{
+  g_return_if_fail (SD_IS_NOTES_LIST (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query);
+  search_changed_cb (self);
+}
+
+void
+sd_notes_list_focus_search (SdNotesList *self)
+{
+  g_return_if_fail (SD_IS_NOTES_LIST (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+guint
+sd_notes_list_get_n_results (SdNotesList *self)
+{
+  g_return_val_if_fail (SD_IS_NOTES_LIST (self), 0);
+
+  return self->n_results;
 }
 
 static void
@@ -152,7 +341,7 @@ view_activate_cb (SdNotesList *self,
     return;
   item = gtk_tree_list_row_get_item (row);
   if (sd_note_item_get_path (item) != NULL)
-    g_signal_emit (self, signals[NOTE_ACTIVATED], 0, sd_note_item_get_path (item));
+    g_signal_emit (self, signals[NOTE_ACTIVATED], 0, sd_note_item_get_path (item), 0);
   else
     gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
   g_object_unref (item);
@@ -206,6 +395,7 @@ sd_notes_list_class_init (SdNotesListClass *klass)
   /**
    * SdNotesList::note-activated:
    * @path: the note file
+   * @line: the line to show, or 0 for the top
    *
    * Emitted when the user opens a note.
    */
@@ -213,12 +403,20 @@ sd_notes_list_class_init (SdNotesListClass *klass)
                                           G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 1, G_TYPE_STRING);
+                                          G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/ui/sd-notes-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdNotesList, box);
   gtk_widget_class_bind_template_child (widget_class, SdNotesList, stack);
   gtk_widget_class_bind_template_child (widget_class, SdNotesList, view);
+  gtk_widget_class_bind_template_child (widget_class, SdNotesList, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdNotesList, results);
   gtk_widget_class_bind_template_callback (widget_class, view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_next_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, result_activated_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -19,5 +19,9 @@ G_DECLARE_FINAL_TYPE (SdNotesList, sd_notes_list, SD, NOTES_LIST, GtkWidget)
 void   sd_notes_list_set_collection (SdNotesList  *self,
                                      SdCollection *collection);
 guint  sd_notes_list_get_n_notes    (SdNotesList  *self);
+guint  sd_notes_list_get_n_results  (SdNotesList  *self);
+void   sd_notes_list_search         (SdNotesList  *self,
+                                     const char   *query);
+void   sd_notes_list_focus_search   (SdNotesList  *self);
 
 G_END_DECLS

@@ -72,6 +72,27 @@ sd_notes_pane_open (SdNotesPane *self,
 }
 
 /**
+ * sd_notes_pane_open_at_line:
+ * @line: the 1-based line of the note file to show, or 0 for the top
+ */
+void
+sd_notes_pane_open_at_line (SdNotesPane *self,
+                            const char  *path,
+                            int          line)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+
+  sd_notes_pane_open (self, path);
+  if (line <= 1)
+    return;
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+  gtk_text_view_scroll_to_iter (self->text_view, &iter, 0.0, TRUE, 0.0, 0.1);
+}
+
+/**
  * sd_notes_pane_get_path:
  *
  * Returns: (nullable): the note shown

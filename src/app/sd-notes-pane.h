@@ -20,6 +20,9 @@ void        sd_notes_pane_set_collection (SdNotesPane  *self,
                                           SdCollection *collection);
 void        sd_notes_pane_open           (SdNotesPane  *self,
                                           const char   *path);
+void        sd_notes_pane_open_at_line   (SdNotesPane  *self,
+                                          const char   *path,
+                                          int           line);
 const char *sd_notes_pane_get_path       (SdNotesPane  *self);
 const char *sd_notes_pane_get_page       (SdNotesPane  *self);
 

@@ -12,6 +12,7 @@
 #include "sd-compat.h"
 #include "sd-deck-list.h"
 #include "sd-library.h"
+#include "sd-library-watch.h"
 #include "sd-notes-list.h"
 #include "sd-notes-pane.h"
 #include "sd-review-pane.h"
@@ -22,6 +23,9 @@ struct _SdWindow
   AdwApplicationWindow  parent_instance;
 
   SdCollection         *collection;
+  SdLibraryWatch       *watch;
+  guint                 poll_id;
+  gboolean              scanning;
   GSettings            *settings;
   GCancellable         *cancellable;
   gboolean              show_notes_pane;
@@ -51,6 +55,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void rescanned_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+static void rescan (SdWindow *self);
+static void update_polling (SdWindow *self);
 
 /**
  * sd_window_new:
@@ -79,7 +85,12 @@ sd_window_new (SdApplication *application,
 
   /* Files on disk may have changed while StudyDeck was closed. */
   if (collection != NULL)
-    sd_library_scan_async (collection, self->cancellable, rescanned_cb, g_object_ref (self));
+    {
+      self->watch = sd_library_watch_new (collection);
+      g_signal_connect_object (self->watch, "changed", G_CALLBACK (rescan), self, G_CONNECT_SWAPPED);
+      update_polling (self);
+      rescan (self);
+    }
 
   return self;
 }
@@ -165,10 +176,11 @@ set_show_notes_pane (SdWindow *self,
 
 static void
 note_activated_cb (SdWindow   *self,
-                   const char *path)
+                   const char *path,
+                   int         line)
 {
   set_show_notes_pane (self, TRUE);
-  sd_notes_pane_open (self->notes_pane, path);
+  sd_notes_pane_open_at_line (self->notes_pane, path, line);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -188,6 +200,7 @@ rescanned_cb (GObject      *source,
   g_autoptr(SdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->scanning = FALSE;
   if (!sd_library_scan_finish (SD_COLLECTION (source), result, NULL, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     sd_window_show_toast (self, error->message);
@@ -241,6 +254,8 @@ folder_chosen_cb (GObject      *source,
     }
 
   gtk_stack_set_visible_child_name (self->sidebar_stack, "notes");
+  sd_library_watch_reload (self->watch);
+  update_polling (self);
   sd_library_scan_async (self->collection, self->cancellable, folder_scanned_cb,
                         g_object_ref (self));
 }
@@ -264,6 +279,56 @@ show_sidebar_action (GtkWidget  *widget,
   SdWindow *self = SD_WINDOW (widget);
 
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+search_notes_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "notes");
+  sd_notes_list_focus_search (self->notes_list);
+}
+
+static void
+rescan (SdWindow *self)
+{
+  if (self->collection == NULL || self->scanning)
+    return;
+  self->scanning = TRUE;
+  sd_library_scan_async (self->collection, self->cancellable, rescanned_cb, g_object_ref (self));
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  rescan (SD_WINDOW (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+/* Folders that send no change events are rescanned on a timer and whenever
+ * the user comes back to the window. */
+static void
+update_polling (SdWindow *self)
+{
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->watch == NULL || !sd_library_watch_needs_polling (self->watch))
+    return;
+  self->poll_id = g_timeout_add_seconds (self->settings
+                                         ? g_settings_get_uint (self->settings, "notes-rescan-interval")
+                                         : 30,
+                                         poll_cb, self);
+}
+
+static void
+active_changed_cb (SdWindow *self)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)) && self->watch != NULL
+      && sd_library_watch_needs_polling (self->watch))
+    rescan (self);
 }
 
 static void
@@ -364,6 +429,8 @@ sd_window_dispose (GObject *object)
   SdWindow *self = SD_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_object (&self->watch);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
 
   G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
@@ -424,6 +491,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-notes-folder", NULL,
                                    add_notes_folder_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.search-notes", NULL, search_notes_action);
   gtk_widget_class_install_property_action (widget_class, "win.toggle-notes-pane",
                                             "show-notes-pane");
 
@@ -439,4 +507,5 @@ sd_window_init (SdWindow *self)
   self->cancellable = g_cancellable_new ();
   self->show_notes_pane = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
 }
