@@ -1,0 +1,39 @@
+/* sd-card-render.h
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "sd-card.h"
+#include "sd-collection.h"
+
+G_BEGIN_DECLS
+
+/* A card ready to show: both sides as HTML, with what is needed to draw
+ * them (the note type's CSS, whether it is a cloze card). */
+typedef struct
+{
+  gint64   card_id;
+  gint64   note_id;
+  char    *question;
+  char    *answer;
+  char    *css;
+  char    *notetype_name;
+  char    *deck_name;
+  gboolean is_cloze;
+  gboolean has_type_answer;  /* the question asks for a typed answer */
+  gboolean broken;           /* a template problem is shown instead */
+} SdRenderedCard;
+
+void            sd_rendered_card_free (SdRenderedCard *card);
+SdRenderedCard *sd_card_render        (SdCollection   *collection,
+                                       const SdCard   *card,
+                                       const char     *typed_answer,
+                                       GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdRenderedCard, sd_rendered_card_free)
+
+G_END_DECLS
