@@ -1889,7 +1889,7 @@ build_doc (const char  *text,
                                CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS);
 
   slugs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  w.doc = sd_rich_doc_new ();
+  w.doc = sd_rich_doc_new_sized (length - body);
   w.source = text + body;
   w.source_len = length - body;
   w.base_dir = base_dir;

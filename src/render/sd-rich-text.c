@@ -65,11 +65,19 @@ clear_heading (gpointer data)
 SdRichDoc *
 sd_rich_doc_new (void)
 {
+  return sd_rich_doc_new_sized (0);
+}
+
+/* @size_hint: expected text length in bytes (e.g. the source's), so big
+ * documents do not grow their buffers step by step. */
+SdRichDoc *
+sd_rich_doc_new_sized (gsize size_hint)
+{
   SdRichDoc *doc = g_new0 (SdRichDoc, 1);
 
   g_atomic_ref_count_init (&doc->ref_count);
-  doc->text = g_string_new (NULL);
-  doc->ops = g_array_new (FALSE, FALSE, sizeof (SdRichOp));
+  doc->text = g_string_sized_new (size_hint + 16);
+  doc->ops = g_array_sized_new (FALSE, FALSE, sizeof (SdRichOp), (guint) (size_hint / 8 + 16));
   doc->links = g_array_new (FALSE, FALSE, sizeof (SdRichLink));
   g_array_set_clear_func (doc->links, clear_link);
   doc->images = g_array_new (FALSE, FALSE, sizeof (SdRichImage));
@@ -152,6 +160,21 @@ sd_rich_doc_pop (SdRichDoc   *doc,
   op->arg = arg;
 }
 
+/* Characters in valid UTF-8: the bytes that do not continue a sequence
+ * (a plain loop the compiler vectorises; g_utf8_strlen() is much slower). */
+static int
+count_chars (const char *text,
+             gsize       length)
+{
+  const guchar *p = (const guchar *) text;
+  int n = 0;
+
+  for (gsize i = 0; i < length; i++)
+    n += (p[i] & 0xc0) != 0x80;
+
+  return n;
+}
+
 /* Appends raw bytes that are known to be valid UTF-8 as one text op,
  * merging with a text op right before it. */
 static void
@@ -179,7 +202,7 @@ append_text (SdRichDoc  *doc,
     }
 
   g_string_append_len (doc->text, text, length);
-  doc->length += (int) g_utf8_strlen (text, length);
+  doc->length += count_chars (text, length);
 }
 
 void
@@ -1154,6 +1177,7 @@ texture_cache_insert (const char *path,
 typedef struct
 {
   GtkTextChildAnchor *anchor;
+  GtkTextChildAnchor *next_anchor;  /* in the buffer being built */
   SdRichAnchorKind    kind;
   guint               table;
   int                 indent_px;
@@ -1178,7 +1202,30 @@ struct _SdRichText
   GArray        *blocks;       /* BlockRange */
   GCancellable  *cancellable;
   int            max_width;
+  GArray        *objects;      /* ObjectPos: images and anchors in text order */
+  GArray        *ranges;       /* TagRange, by offset; kept until complete */
+  GtkTextBuffer *next_buffer;  /* the fully styled buffer being built */
+  guint          next_range;
+  guint          late_source;
 };
+
+enum {
+  PROP_0,
+  PROP_BUFFER,
+  PROP_COMPLETE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Applying a tag range costs 2–3 µs in a detached buffer (a 1 MB note has
+ * some 60 000), many times that once a view shows the buffer. So a long
+ * document first gets a buffer with all its text and the styles of its first
+ * SYNC_STYLE_CHARS characters, and a second, fully styled buffer is built
+ * detached in idle time slices and replaces it (SdRichView follows
+ * ::notify::buffer, keeping its scroll position). */
+#define SYNC_STYLE_CHARS 120000
+#define LATE_SLICE_USEC 4000
 
 G_DEFINE_FINAL_TYPE (SdRichText, sd_rich_text, G_TYPE_OBJECT)
 
@@ -1205,6 +1252,13 @@ typedef struct
   int   start;
 } OpenStyle;
 
+typedef struct
+{
+  gsize    byte_pos;     /* of its U+FFFC in the doc text */
+  gboolean image;
+  guint    index;        /* into images or anchors */
+} ObjectPos;
+
 static int
 compare_ranges (gconstpointer a,
                 gconstpointer b)
@@ -1227,33 +1281,70 @@ add_range (GArray     *ranges,
     g_array_append_val (ranges, range);
 }
 
+/* Inserts the doc's text, images and anchors at the end of @buffer;
+ * @new_anchors: make new anchors (for a second buffer) instead of inserting
+ * the ones replay() made. */
 static void
-insert_pending (SdRichText *self,
-                const char *text,
-                gsize      *pending,
-                gsize       upto)
+fill_text (SdRichText    *self,
+           GtkTextBuffer *buffer,
+           gboolean       new_anchors)
 {
+  gsize text_len = 0;
+  const char *text = sd_rich_doc_get_text (self->doc, &text_len);
+  gsize pending = 0;
   GtkTextIter end;
 
-  if (upto <= *pending)
-    return;
+  for (guint i = 0; i < self->objects->len; i++)
+    {
+      const ObjectPos *obj = &g_array_index (self->objects, ObjectPos, i);
 
-  gtk_text_buffer_get_end_iter (self->buffer, &end);
-  gtk_text_buffer_insert (self->buffer, &end, text + *pending, upto - *pending);
-  *pending = upto;
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      if (obj->byte_pos > pending)
+        gtk_text_buffer_insert (buffer, &end, text + pending, obj->byte_pos - pending);
+
+      if (obj->image)
+        {
+          ImageEntry *entry = &g_array_index (self->images, ImageEntry, obj->index);
+
+          gtk_text_buffer_insert_paintable (buffer, &end, GDK_PAINTABLE (entry->paintable));
+        }
+      else
+        {
+          AnchorEntry *entry = &g_array_index (self->anchors, AnchorEntry, obj->index);
+
+          if (new_anchors)
+            {
+              g_autoptr(GtkTextChildAnchor) anchor = gtk_text_child_anchor_new ();
+
+              entry->next_anchor = g_object_ref (anchor);
+              gtk_text_buffer_insert_child_anchor (buffer, &end, anchor);
+            }
+          else
+            {
+              gtk_text_buffer_insert_child_anchor (buffer, &end, entry->anchor);
+            }
+        }
+
+      pending = obj->byte_pos + OBJECT_CHAR_LEN;
+    }
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  if (text_len > pending)
+    gtk_text_buffer_insert (buffer, &end, text + pending, text_len - pending);
 }
 
 static void
-reveal_alt_text (SdRichText *self,
-                 guint       i)
+reveal_alt_text (SdRichText    *self,
+                 GtkTextBuffer *buffer,
+                 guint          i)
 {
   const SdRichImage *image = sd_rich_doc_get_image (self->doc, i);
   GtkTextIter start, end;
 
-  gtk_text_buffer_get_iter_at_offset (self->buffer, &start, image->alt_start);
-  gtk_text_buffer_get_iter_at_offset (self->buffer, &end, image->alt_end);
-  gtk_text_buffer_remove_tag (self->buffer, style_tags[SD_RICH_STYLE_HIDDEN], &start, &end);
-  gtk_text_buffer_apply_tag (self->buffer, style_tags[SD_RICH_STYLE_IMAGE_ALT], &start, &end);
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, image->alt_start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, image->alt_end);
+  gtk_text_buffer_remove_tag (buffer, style_tags[SD_RICH_STYLE_HIDDEN], &start, &end);
+  gtk_text_buffer_apply_tag (buffer, style_tags[SD_RICH_STYLE_IMAGE_ALT], &start, &end);
 }
 
 static void
@@ -1283,7 +1374,7 @@ image_loaded (SdRichText *self,
   if (texture == NULL)
     {
       entry->failed = TRUE;
-      reveal_alt_text (self, i);
+      reveal_alt_text (self, self->buffer, i);
       return;
     }
 
@@ -1370,18 +1461,119 @@ start_image_loads (SdRichText *self)
 }
 
 static void
+apply_ranges (GtkTextBuffer *buffer,
+              GArray        *ranges,
+              guint          from,
+              guint          to)
+{
+  GtkTextIter iter, end;
+
+  for (guint i = from; i < to; i++)
+    {
+      const TagRange *range = &g_array_index (ranges, TagRange, i);
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &iter, range->start);
+      end = iter;
+      gtk_text_iter_forward_chars (&end, range->end - range->start);
+      gtk_text_buffer_apply_tag (buffer, range->tag, &iter, &end);
+    }
+}
+
+/* Heading marks, revealed alt texts, the cursor at the start. */
+static void
+finish_buffer (SdRichText    *self,
+               GtkTextBuffer *buffer)
+{
+  GtkTextIter iter;
+
+  for (guint i = 0; i < sd_rich_doc_get_n_headings (self->doc); i++)
+    {
+      const SdRichHeading *heading = sd_rich_doc_get_heading (self->doc, i);
+      g_autofree char *name = g_strconcat ("heading:", heading->slug, NULL);
+
+      if (gtk_text_buffer_get_mark (buffer, name) != NULL)
+        continue;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &iter, heading->offset);
+      gtk_text_buffer_create_mark (buffer, name, &iter, TRUE);
+    }
+
+  for (guint i = 0; i < self->images->len; i++)
+    if (g_array_index (self->images, ImageEntry, i).failed)
+      reveal_alt_text (self, buffer, i);
+
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+}
+
+static GtkTextBuffer *
+new_buffer (void)
+{
+  GtkTextBuffer *buffer = gtk_text_buffer_new (sd_rich_text_get_tag_table ());
+
+  gtk_text_buffer_set_enable_undo (buffer, FALSE);
+
+  return buffer;
+}
+
+static gboolean
+build_next_buffer (gpointer user_data)
+{
+  SdRichText *self = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  if (self->next_buffer == NULL)
+    {
+      /* One slice for the text (~15 ms for 1 MB), then the styles. */
+      self->next_buffer = new_buffer ();
+      fill_text (self, self->next_buffer, TRUE);
+      self->next_range = 0;
+      return G_SOURCE_CONTINUE;
+    }
+
+  while (self->next_range < self->ranges->len)
+    {
+      guint to = MIN (self->next_range + 256, self->ranges->len);
+
+      apply_ranges (self->next_buffer, self->ranges, self->next_range, to);
+      self->next_range = to;
+
+      if (g_get_monotonic_time () - start > LATE_SLICE_USEC)
+        return G_SOURCE_CONTINUE;
+    }
+
+  finish_buffer (self, self->next_buffer);
+
+  /* Swap: the anchors of the old buffer go with it. */
+  for (guint i = 0; i < self->anchors->len; i++)
+    {
+      AnchorEntry *entry = &g_array_index (self->anchors, AnchorEntry, i);
+
+      g_object_unref (entry->anchor);
+      entry->anchor = g_steal_pointer (&entry->next_anchor);
+    }
+  g_set_object (&self->buffer, self->next_buffer);
+  g_clear_object (&self->next_buffer);
+  g_clear_pointer (&self->ranges, g_array_unref);
+  self->late_source = 0;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUFFER]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
 replay (SdRichText *self)
 {
   SdRichDoc *doc = self->doc;
-  gsize text_len = 0;
-  const char *text = sd_rich_doc_get_text (doc, &text_len);
+  const char *text = sd_rich_doc_get_text (doc, NULL);
   g_autoptr(GArray) ranges = g_array_sized_new (FALSE, FALSE, sizeof (TagRange), 1024);
   g_autoptr(GArray) open = g_array_new (FALSE, FALSE, sizeof (OpenStyle));
-  gsize pending = 0;
   int line_start = 0;
   int pad_bottom = 0;
   gboolean last_gap = FALSE;
-  GtkTextIter iter;
+  guint n_sync;
 
   for (guint i = 0; i < sd_rich_doc_get_n_ops (doc); i++)
     {
@@ -1466,14 +1658,11 @@ replay (SdRichText *self)
         case SD_RICH_OP_IMAGE:
           {
             ImageEntry entry = { 0, };
+            ObjectPos obj = { op->text_start, TRUE, self->images->len };
 
-            insert_pending (self, text, &pending, op->text_start);
             entry.paintable = g_object_new (SD_TYPE_RICH_IMAGE, NULL);
             g_array_append_val (self->images, entry);
-            gtk_text_buffer_get_end_iter (self->buffer, &iter);
-            gtk_text_buffer_insert_paintable (self->buffer, &iter,
-                                              GDK_PAINTABLE (entry.paintable));
-            pending += OBJECT_CHAR_LEN;
+            g_array_append_val (self->objects, obj);
           }
           break;
 
@@ -1481,8 +1670,8 @@ replay (SdRichText *self)
         case SD_RICH_OP_RULE:
           {
             AnchorEntry entry = { 0, };
+            ObjectPos obj = { op->text_start, FALSE, self->anchors->len };
 
-            insert_pending (self, text, &pending, op->text_start);
             entry.anchor = gtk_text_child_anchor_new ();
             if (op->kind == SD_RICH_OP_TABLE)
               {
@@ -1496,9 +1685,7 @@ replay (SdRichText *self)
                 entry.indent_px = (int) op->arg;
               }
             g_array_append_val (self->anchors, entry);
-            gtk_text_buffer_get_end_iter (self->buffer, &iter);
-            gtk_text_buffer_insert_child_anchor (self->buffer, &iter, entry.anchor);
-            pending += OBJECT_CHAR_LEN;
+            g_array_append_val (self->objects, obj);
           }
           break;
 
@@ -1506,8 +1693,6 @@ replay (SdRichText *self)
           g_assert_not_reached ();
         }
     }
-
-  insert_pending (self, text, &pending, text_len);
 
   /* Styles a producer left open end with the document. */
   for (guint j = 0; j < open->len; j++)
@@ -1527,34 +1712,23 @@ replay (SdRichText *self)
         add_range (ranges, link_broken_tag, link->start, link->end);
     }
 
-  /* Applying in offset order lets the iterator walk forward. */
   g_array_sort (ranges, compare_ranges);
-  gtk_text_buffer_get_start_iter (self->buffer, &iter);
-  for (guint i = 0; i < ranges->len; i++)
+
+  self->buffer = new_buffer ();
+  fill_text (self, self->buffer, FALSE);
+
+  for (n_sync = 0; n_sync < ranges->len; n_sync++)
+    if (g_array_index (ranges, TagRange, n_sync).start >= SYNC_STYLE_CHARS)
+      break;
+  apply_ranges (self->buffer, ranges, 0, n_sync);
+  finish_buffer (self, self->buffer);
+
+  if (n_sync < ranges->len)
     {
-      const TagRange *range = &g_array_index (ranges, TagRange, i);
-      GtkTextIter end;
-
-      gtk_text_iter_set_offset (&iter, range->start);
-      end = iter;
-      gtk_text_iter_forward_chars (&end, range->end - range->start);
-      gtk_text_buffer_apply_tag (self->buffer, range->tag, &iter, &end);
+      self->ranges = g_steal_pointer (&ranges);
+      self->late_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, build_next_buffer, self, NULL);
+      g_source_set_name_by_id (self->late_source, "[studydeck] styled buffer");
     }
-
-  for (guint i = 0; i < sd_rich_doc_get_n_headings (doc); i++)
-    {
-      const SdRichHeading *heading = sd_rich_doc_get_heading (doc, i);
-      g_autofree char *name = g_strconcat ("heading:", heading->slug, NULL);
-
-      if (gtk_text_buffer_get_mark (self->buffer, name) != NULL)
-        continue;
-
-      gtk_text_buffer_get_iter_at_offset (self->buffer, &iter, heading->offset);
-      gtk_text_buffer_create_mark (self->buffer, name, &iter, TRUE);
-    }
-
-  gtk_text_buffer_get_start_iter (self->buffer, &iter);
-  gtk_text_buffer_place_cursor (self->buffer, &iter);
 }
 
 static void
@@ -1563,6 +1737,9 @@ sd_rich_text_dispose (GObject *object)
   SdRichText *self = SD_RICH_TEXT (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->late_source, g_source_remove);
+  g_clear_pointer (&self->ranges, g_array_unref);
+  g_clear_object (&self->next_buffer);
 
   G_OBJECT_CLASS (sd_rich_text_parent_class)->dispose (object);
 }
@@ -1573,8 +1750,12 @@ sd_rich_text_finalize (GObject *object)
   SdRichText *self = SD_RICH_TEXT (object);
 
   for (guint i = 0; i < self->anchors->len; i++)
-    g_object_unref (g_array_index (self->anchors, AnchorEntry, i).anchor);
+    {
+      g_object_unref (g_array_index (self->anchors, AnchorEntry, i).anchor);
+      g_clear_object (&g_array_index (self->anchors, AnchorEntry, i).next_anchor);
+    }
   g_array_unref (self->anchors);
+  g_array_unref (self->objects);
   for (guint i = 0; i < self->images->len; i++)
     g_object_unref (g_array_index (self->images, ImageEntry, i).paintable);
   g_array_unref (self->images);
@@ -1587,12 +1768,78 @@ sd_rich_text_finalize (GObject *object)
 }
 
 static void
+sd_rich_text_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  SdRichText *self = SD_RICH_TEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUFFER:
+      g_value_set_object (value, self->buffer);
+      break;
+
+    case PROP_COMPLETE:
+      g_value_set_boolean (value, sd_rich_text_is_complete (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sd_rich_text_class_init (SdRichTextClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = sd_rich_text_dispose;
   object_class->finalize = sd_rich_text_finalize;
+  object_class->get_property = sd_rich_text_get_property;
+
+  /**
+   * SdRichText:buffer:
+   *
+   * The buffer to show; replaced once by a fully styled one for long
+   * documents (see SdRichText:complete).
+   */
+  properties[PROP_BUFFER] =
+    g_param_spec_object ("buffer", NULL, NULL,
+                         GTK_TYPE_TEXT_BUFFER,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * SdRichText:complete:
+   *
+   * Whether every style is applied (long documents get the styles past
+   * their first 120 000 characters in a second buffer, built in idle time).
+   */
+  properties[PROP_COMPLETE] =
+    g_param_spec_boolean ("complete", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+gboolean
+sd_rich_text_is_complete (SdRichText *self)
+{
+  g_return_val_if_fail (SD_IS_RICH_TEXT (self), FALSE);
+
+  return self->late_source == 0;
+}
+
+/* Finishes the fully styled buffer now (tests, benchmarks, printing). */
+void
+sd_rich_text_complete (SdRichText *self)
+{
+  g_return_if_fail (SD_IS_RICH_TEXT (self));
+
+  while (self->late_source != 0)
+    build_next_buffer (self);
 }
 
 static void
@@ -1601,6 +1848,7 @@ sd_rich_text_init (SdRichText *self)
   self->anchors = g_array_new (FALSE, FALSE, sizeof (AnchorEntry));
   self->images = g_array_new (FALSE, FALSE, sizeof (ImageEntry));
   self->blocks = g_array_new (FALSE, FALSE, sizeof (BlockRange));
+  self->objects = g_array_new (FALSE, FALSE, sizeof (ObjectPos));
   self->cancellable = g_cancellable_new ();
 }
 
@@ -1622,9 +1870,8 @@ sd_rich_text_new (SdRichDoc *doc)
 
   self = g_object_new (SD_TYPE_RICH_TEXT, NULL);
   self->doc = sd_rich_doc_ref (doc);
-  self->buffer = gtk_text_buffer_new (sd_rich_text_get_tag_table ());
-  gtk_text_buffer_set_enable_undo (self->buffer, FALSE);
 
+  ensure_table ();
   replay (self);
   start_image_loads (self);
 

@@ -175,6 +175,7 @@ typedef struct
 
 GType            sd_rich_doc_get_type          (void) G_GNUC_CONST;
 SdRichDoc       *sd_rich_doc_new               (void);
+SdRichDoc       *sd_rich_doc_new_sized         (gsize           size_hint);
 SdRichDoc       *sd_rich_doc_ref               (SdRichDoc      *doc);
 void             sd_rich_doc_unref             (SdRichDoc      *doc);
 
@@ -280,6 +281,8 @@ void               sd_rich_text_set_dark           (gboolean            dark);
 
 SdRichText        *sd_rich_text_new                (SdRichDoc          *doc);
 SdRichDoc         *sd_rich_text_get_doc            (SdRichText         *self);
+gboolean           sd_rich_text_is_complete        (SdRichText         *self);
+void               sd_rich_text_complete           (SdRichText         *self);
 GtkTextBuffer     *sd_rich_text_get_buffer         (SdRichText         *self);
 const SdRichLink  *sd_rich_text_get_link_at_iter   (SdRichText         *self,
                                                     const GtkTextIter  *iter);

@@ -14,12 +14,19 @@
 #define MARGIN_TOP 12
 #define MARGIN_BOTTOM 24
 #define QUOTE_BAR_WIDTH 3
+#define MIN_LINE_PX 12
 
+/* Table and rule widgets are created when their anchor comes near the
+ * visible part (a note with a thousand tables would otherwise spend seconds
+ * measuring and allocating labels nobody sees). */
 typedef struct
 {
-  GtkWidget        *widget;
-  SdRichAnchorKind  kind;
-  int               indent_px;
+  GtkTextChildAnchor *anchor;
+  GtkWidget          *widget;      /* NULL until created */
+  SdRichAnchorKind    kind;
+  const SdRichTable  *table;
+  int                 indent_px;
+  int                 offset;
 } Child;
 
 struct _SdRichView
@@ -30,6 +37,7 @@ struct _SdRichView
   GArray      *children;        /* Child */
   char        *current_heading;
   int          text_width;
+  guint        children_idle;
   gulong       vadj_handler;
   GtkAdjustment *vadj;
 };
@@ -50,6 +58,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+static void on_text_buffer_changed (SdRichText *text,
+                                    GParamSpec *pspec,
+                                    SdRichView *self);
 
 static const SdRichLink *
 link_at_iter (SdRichView        *self,
@@ -240,11 +252,14 @@ update_current_heading (SdRichView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_HEADING]);
 }
 
+static void queue_near_children (SdRichView *self);
+
 static void
 on_vadjustment_value_changed (GtkAdjustment *adjustment,
                               SdRichView    *self)
 {
   update_current_heading (self);
+  queue_near_children (self);
 }
 
 static void
@@ -282,6 +297,128 @@ on_table_link (const char *uri,
   g_signal_emit (self, signals[LINK_ACTIVATED], 0, uri, &handled);
 }
 
+static void
+size_child (SdRichView *self,
+            Child      *child)
+{
+  int avail;
+
+  if (child->widget == NULL || self->text_width <= 0)
+    return;
+
+  /* A little slack: a child exactly as wide as the line would wrap. */
+  avail = MAX (self->text_width - child->indent_px - 4, 8);
+
+  if (child->kind == SD_RICH_ANCHOR_RULE)
+    {
+      gtk_widget_set_size_request (child->widget, avail, -1);
+    }
+  else
+    {
+      /* GtkTextView gives a child its minimum size, and the minimum height
+       * of wrapping labels is the one for their narrowest width: set the
+       * table's natural width (or all there is; wider tables scroll) and
+       * the height for that width. */
+      GtkScrolledWindow *frame = GTK_SCROLLED_WINDOW (child->widget);
+      GtkWidget *grid = gtk_scrolled_window_get_child (frame);
+      int min_width, natural, height;
+
+      gtk_widget_measure (grid, GTK_ORIENTATION_HORIZONTAL, -1,
+                          &min_width, &natural, NULL, NULL);
+      natural = MIN (natural, avail);
+      gtk_widget_measure (grid, GTK_ORIENTATION_VERTICAL, MAX (natural, min_width),
+                          NULL, &height, NULL, NULL);
+      gtk_scrolled_window_set_min_content_width (frame, natural);
+      gtk_scrolled_window_set_max_content_width (frame, natural);
+      gtk_scrolled_window_set_min_content_height (frame, height);
+      gtk_scrolled_window_set_max_content_height (frame, height);
+    }
+}
+
+static void
+create_child (SdRichView *self,
+              Child      *child)
+{
+  if (child->kind == SD_RICH_ANCHOR_TABLE)
+    {
+      child->widget = sd_rich_text_create_table (child->table, on_table_link, self);
+    }
+  else
+    {
+      child->widget = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
+      gtk_widget_add_css_class (child->widget, "sd-rule");
+      gtk_widget_set_valign (child->widget, GTK_ALIGN_CENTER);
+    }
+
+  gtk_text_view_add_child_at_anchor (GTK_TEXT_VIEW (self), child->widget, child->anchor);
+  size_child (self, child);
+}
+
+/* Creates the children from one screen above to two below the view. */
+static gboolean
+create_near_children (gpointer user_data)
+{
+  SdRichView *self = user_data;
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GdkRectangle visible;
+  GtkTextIter iter;
+  int first, last;
+  guint lo = 0, hi;
+
+  self->children_idle = 0;
+
+  if (self->text == NULL || self->children->len == 0)
+    return G_SOURCE_REMOVE;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  if (visible.height <= 0)
+    return G_SOURCE_REMOVE;
+
+  /* In lines, not pixels: lines not laid out yet have no height, so a
+   * pixel range would reach the end of a long document. A line is at least
+   * MIN_LINE_PX high. */
+  gtk_text_view_get_line_at_y (view, &iter, visible.y, NULL);
+  gtk_text_iter_backward_lines (&iter, visible.height / MIN_LINE_PX);
+  first = gtk_text_iter_get_offset (&iter);
+  gtk_text_view_get_line_at_y (view, &iter, visible.y, NULL);
+  gtk_text_iter_forward_lines (&iter, 3 * visible.height / MIN_LINE_PX);
+  last = gtk_text_iter_get_offset (&iter);
+
+  hi = self->children->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (self->children, Child, mid).offset < first)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  for (guint i = lo; i < self->children->len; i++)
+    {
+      Child *child = &g_array_index (self->children, Child, i);
+
+      if (child->offset > last)
+        break;
+      if (child->widget == NULL)
+        create_child (self, child);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_near_children (SdRichView *self)
+{
+  if (self->children_idle != 0 || self->children->len == 0)
+    return;
+
+  /* Before the next frame's layout. */
+  self->children_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, create_near_children, self, NULL);
+  g_source_set_name_by_id (self->children_idle, "[studydeck] rich view children");
+}
+
 /* Children and images follow the width text can take. */
 static void
 update_widths (SdRichView *self,
@@ -300,35 +437,7 @@ update_widths (SdRichView *self,
     sd_rich_text_set_max_width (self->text, width);
 
   for (guint i = 0; i < self->children->len; i++)
-    {
-      const Child *child = &g_array_index (self->children, Child, i);
-      int avail = MAX (width - child->indent_px, 16);
-
-      /* A little slack: a child exactly as wide as the line would wrap. */
-      avail = MAX (avail - 4, 8);
-      if (child->kind == SD_RICH_ANCHOR_RULE)
-        {
-          gtk_widget_set_size_request (child->widget, avail, -1);
-        }
-      else
-        {
-          /* GtkTextView gives a child its minimum size: ask for the table's
-           * natural width, or all there is; wider tables scroll. */
-          GtkScrolledWindow *frame = GTK_SCROLLED_WINDOW (child->widget);
-          GtkWidget *grid = gtk_scrolled_window_get_child (frame);
-          int min_width, natural, height;
-
-          gtk_widget_measure (grid, GTK_ORIENTATION_HORIZONTAL, -1,
-                              &min_width, &natural, NULL, NULL);
-          natural = MIN (natural, avail);
-          gtk_widget_measure (grid, GTK_ORIENTATION_VERTICAL, MAX (natural, min_width),
-                              NULL, &height, NULL, NULL);
-          gtk_scrolled_window_set_min_content_width (frame, natural);
-          gtk_scrolled_window_set_max_content_width (frame, natural);
-          gtk_scrolled_window_set_min_content_height (frame, height);
-          gtk_scrolled_window_set_max_content_height (frame, height);
-        }
-    }
+    size_child (self, &g_array_index (self->children, Child, i));
 }
 
 static void
@@ -344,6 +453,7 @@ sd_rich_view_size_allocate (GtkWidget *widget,
   GTK_WIDGET_CLASS (sd_rich_view_parent_class)->size_allocate (widget, width, height, baseline);
 
   update_current_heading (self);
+  queue_near_children (self);
 }
 
 static void
@@ -418,6 +528,7 @@ sd_rich_view_real_link_activated (SdRichView *self,
 static void
 clear_children (SdRichView *self)
 {
+  g_clear_handle_id (&self->children_idle, g_source_remove);
   g_array_set_size (self->children, 0);
 }
 
@@ -439,6 +550,8 @@ sd_rich_view_finalize (GObject *object)
 {
   SdRichView *self = SD_RICH_VIEW (object);
 
+  if (self->text != NULL)
+    g_signal_handlers_disconnect_by_func (self->text, on_text_buffer_changed, self);
   g_clear_object (&self->text);
   g_array_unref (self->children);
   g_free (self->current_heading);
@@ -592,67 +705,101 @@ sd_rich_view_new (void)
   return g_object_new (SD_TYPE_RICH_VIEW, NULL);
 }
 
+/* Shows the text's current buffer and sets up its anchors; with
+ * @keep_position (the text swapped in its fully styled buffer), the line at
+ * the top stays at the top. */
+static void
+attach_buffer (SdRichView *self,
+               gboolean    keep_position)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkTextBuffer *buffer;
+  int top_offset = -1;
+
+  if (keep_position && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      GdkRectangle visible;
+      GtkTextIter iter;
+
+      gtk_text_view_get_visible_rect (view, &visible);
+      gtk_text_view_get_line_at_y (view, &iter, visible.y, NULL);
+      top_offset = gtk_text_iter_get_offset (&iter);
+    }
+
+  clear_children (self);
+  self->text_width = 0;
+
+  if (self->text == NULL)
+    {
+      g_autoptr(GtkTextBuffer) empty = gtk_text_buffer_new (sd_rich_text_get_tag_table ());
+
+      gtk_text_view_set_buffer (view, empty);
+      return;
+    }
+
+  buffer = sd_rich_text_get_buffer (self->text);
+  gtk_text_view_set_buffer (view, buffer);
+
+  for (guint i = 0; i < sd_rich_text_get_n_anchors (self->text); i++)
+    {
+      Child child = { 0, };
+      GtkTextIter iter;
+
+      child.anchor = sd_rich_text_get_anchor (self->text, i, &child.kind, &child.table,
+                                              &child.indent_px);
+      gtk_text_buffer_get_iter_at_child_anchor (buffer, &iter, child.anchor);
+      child.offset = gtk_text_iter_get_offset (&iter);
+      g_array_append_val (self->children, child);
+    }
+
+  if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    update_widths (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  queue_near_children (self);
+
+  if (top_offset > 0)
+    {
+      GtkTextIter iter;
+      GtkTextMark *mark;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &iter, top_offset);
+      mark = gtk_text_buffer_create_mark (buffer, "sd-rich-view-top", &iter, TRUE);
+      gtk_text_view_scroll_to_mark (view, mark, 0.0, TRUE, 0.0, 0.0);
+    }
+}
+
+static void
+on_text_buffer_changed (SdRichText *text,
+                        GParamSpec *pspec,
+                        SdRichView *self)
+{
+  attach_buffer (self, TRUE);
+}
+
 /**
  * sd_rich_view_set_text:
  * @text: (nullable): the rendered text to show
  *
  * Attaches @text's buffer (filled while detached) and creates the table and
- * rule widgets at its anchors.
+ * rule widgets at its anchors as they come into view.
  */
 void
 sd_rich_view_set_text (SdRichView *self,
                        SdRichText *text)
 {
-  GtkTextView *view;
-
   g_return_if_fail (SD_IS_RICH_VIEW (self));
   g_return_if_fail (text == NULL || SD_IS_RICH_TEXT (text));
 
   if (self->text == text)
     return;
 
-  view = GTK_TEXT_VIEW (self);
-  clear_children (self);
+  if (self->text != NULL)
+    g_signal_handlers_disconnect_by_func (self->text, on_text_buffer_changed, self);
   g_set_object (&self->text, text);
-  self->text_width = 0;
+  if (text != NULL)
+    g_signal_connect_object (text, "notify::buffer", G_CALLBACK (on_text_buffer_changed),
+                             self, 0);
 
-  if (text == NULL)
-    {
-      g_autoptr(GtkTextBuffer) empty = gtk_text_buffer_new (sd_rich_text_get_tag_table ());
-
-      gtk_text_view_set_buffer (view, empty);
-    }
-  else
-    {
-      gtk_text_view_set_buffer (view, sd_rich_text_get_buffer (text));
-
-      for (guint i = 0; i < sd_rich_text_get_n_anchors (text); i++)
-        {
-          SdRichAnchorKind kind;
-          const SdRichTable *table;
-          Child child = { 0, };
-          GtkTextChildAnchor *anchor = sd_rich_text_get_anchor (text, i, &kind, &table,
-                                                                &child.indent_px);
-
-          child.kind = kind;
-          if (kind == SD_RICH_ANCHOR_TABLE)
-            {
-              child.widget = sd_rich_text_create_table (table, on_table_link, self);
-            }
-          else
-            {
-              child.widget = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
-              gtk_widget_add_css_class (child.widget, "sd-rule");
-              gtk_widget_set_valign (child.widget, GTK_ALIGN_CENTER);
-            }
-
-          gtk_text_view_add_child_at_anchor (view, child.widget, anchor);
-          g_array_append_val (self->children, child);
-        }
-
-      if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
-        update_widths (self, gtk_widget_get_width (GTK_WIDGET (self)));
-    }
+  attach_buffer (self, FALSE);
 
   update_current_heading (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
