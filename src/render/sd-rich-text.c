@@ -1516,10 +1516,10 @@ new_buffer (void)
   return buffer;
 }
 
+/* One slice of building the fully styled buffer; FALSE when done. */
 static gboolean
-build_next_buffer (gpointer user_data)
+build_step (SdRichText *self)
 {
-  SdRichText *self = user_data;
   gint64 start = g_get_monotonic_time ();
 
   if (self->next_buffer == NULL)
@@ -1528,7 +1528,7 @@ build_next_buffer (gpointer user_data)
       self->next_buffer = new_buffer ();
       fill_text (self, self->next_buffer, TRUE);
       self->next_range = 0;
-      return G_SOURCE_CONTINUE;
+      return TRUE;
     }
 
   while (self->next_range < self->ranges->len)
@@ -1539,7 +1539,7 @@ build_next_buffer (gpointer user_data)
       self->next_range = to;
 
       if (g_get_monotonic_time () - start > LATE_SLICE_USEC)
-        return G_SOURCE_CONTINUE;
+        return TRUE;
     }
 
   finish_buffer (self, self->next_buffer);
@@ -1555,10 +1555,22 @@ build_next_buffer (gpointer user_data)
   g_set_object (&self->buffer, self->next_buffer);
   g_clear_object (&self->next_buffer);
   g_clear_pointer (&self->ranges, g_array_unref);
-  self->late_source = 0;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUFFER]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+
+  return FALSE;
+}
+
+static gboolean
+build_next_buffer (gpointer user_data)
+{
+  SdRichText *self = user_data;
+
+  if (build_step (self))
+    return G_SOURCE_CONTINUE;
+
+  self->late_source = 0;
 
   return G_SOURCE_REMOVE;
 }
@@ -1829,7 +1841,7 @@ sd_rich_text_is_complete (SdRichText *self)
 {
   g_return_val_if_fail (SD_IS_RICH_TEXT (self), FALSE);
 
-  return self->late_source == 0;
+  return self->ranges == NULL;
 }
 
 /* Finishes the fully styled buffer now (tests, benchmarks, printing). */
@@ -1838,8 +1850,9 @@ sd_rich_text_complete (SdRichText *self)
 {
   g_return_if_fail (SD_IS_RICH_TEXT (self));
 
-  while (self->late_source != 0)
-    build_next_buffer (self);
+  g_clear_handle_id (&self->late_source, g_source_remove);
+  while (self->ranges != NULL && build_step (self))
+    ;
 }
 
 static void

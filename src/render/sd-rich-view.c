@@ -239,7 +239,17 @@ update_current_heading (SdRichView *self)
   if (self->text != NULL)
     {
       gtk_text_view_get_visible_rect (view, &visible);
-      gtk_text_view_get_line_at_y (view, &iter, visible.y + 4, NULL);
+
+      /* Scrolled to the end, the last sections can never reach the top:
+       * then the last heading in view is the current one. */
+      if (self->vadj != NULL &&
+          gtk_adjustment_get_value (self->vadj) > 0 &&
+          gtk_adjustment_get_value (self->vadj) >=
+          gtk_adjustment_get_upper (self->vadj) - gtk_adjustment_get_page_size (self->vadj) - 1)
+        gtk_text_view_get_line_at_y (view, &iter, visible.y + visible.height - 1, NULL);
+      else
+        gtk_text_view_get_line_at_y (view, &iter, visible.y + 4, NULL);
+
       heading = sd_rich_text_get_heading_at_offset (self->text, gtk_text_iter_get_offset (&iter));
     }
 
