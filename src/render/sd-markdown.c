@@ -77,6 +77,14 @@ typedef struct
   GString     *scratch;
 } Walker;
 
+static void
+clear_pending_marker (gpointer data)
+{
+  PendingMarker *marker = data;
+
+  g_free (marker->text);
+}
+
 static void walk         (Walker     *w,
                           cmark_node *root);
 static void html_literal (Walker     *w,
@@ -1859,8 +1867,6 @@ walk (Walker     *w,
 static void
 walker_clear (Walker *w)
 {
-  for (guint i = 0; i < w->pending->len; i++)
-    g_free (g_array_index (w->pending, PendingMarker, i).text);
   g_array_unref (w->pending);
   g_array_unref (w->frames);
   g_array_unref (w->html_open);
@@ -1896,6 +1902,7 @@ build_doc (const char  *text,
   w.slugs = slugs;
   w.frames = g_array_new (FALSE, FALSE, sizeof (Frame));
   w.pending = g_array_new (FALSE, FALSE, sizeof (PendingMarker));
+  g_array_set_clear_func (w.pending, clear_pending_marker);
   w.html_open = g_array_new (FALSE, FALSE, sizeof (HtmlOpen));
   w.scratch = g_string_new (NULL);
   w.strike_budget = -1;

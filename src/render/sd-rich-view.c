@@ -214,9 +214,11 @@ on_query_tooltip (GtkWidget  *widget,
         shown = target;
     }
 
+  /* A warning sign marks targets that do not exist (no words: nothing
+   * here needs translating). */
   if (link->broken)
     {
-      char *text = g_strdup_printf ("%s (not found)", shown);
+      char *text = g_strdup_printf ("\u26a0 %s", shown);
 
       g_free (owned);
       shown = owned = text;
