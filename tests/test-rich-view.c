@@ -462,6 +462,29 @@ test_view_links_and_outline (void)
   g_assert_cmpint (y, <, visible.y + visible.height);
   g_assert_cmpstr (sd_rich_view_get_current_heading (view), ==, "end");
 
+  /* Keyboard: the links in turn, then none. */
+  g_assert_true (sd_rich_view_scroll_to_heading (view, "start"));
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+  g_assert_true (sd_rich_view_focus_link (view, TRUE));
+  {
+    GtkTextIter s_start, s_end;
+
+    g_assert_true (gtk_text_buffer_get_selection_bounds (buffer, &s_start, &s_end));
+    g_assert_cmpint (gtk_text_iter_get_offset (&s_start), ==, 6);
+    g_assert_cmpint (gtk_text_iter_get_offset (&s_end), ==, 10);
+    g_assert_true (sd_rich_view_focus_link (view, TRUE));
+    gtk_text_buffer_get_selection_bounds (buffer, &s_start, &s_end);
+    g_assert_cmpint (gtk_text_iter_get_offset (&s_start), ==, 11);
+    g_assert_false (sd_rich_view_focus_link (view, TRUE));
+    g_assert_true (sd_rich_view_focus_link (view, FALSE));
+    gtk_text_buffer_get_selection_bounds (buffer, &s_start, &s_end);
+    g_assert_cmpint (gtk_text_iter_get_offset (&s_start), ==, 6);
+    g_assert_false (sd_rich_view_focus_link (view, FALSE));
+  }
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+
   g_assert_true (sd_rich_view_scroll_to_heading (view, "start"));
   gtk_test_widget_wait_for_draw (window);
   g_assert_cmpstr (sd_rich_view_get_current_heading (view), ==, "start");

@@ -155,6 +155,65 @@ on_motion (GtkEventControllerMotion *motion,
                                    link_at_point (self, x, y) != NULL ? "pointer" : "text");
 }
 
+/**
+ * sd_rich_view_focus_link:
+ * @forward: the next link after the selection, or the one before it
+ *
+ * Selects the next (or previous) link and scrolls to it, so Enter opens it
+ * (Tab and Shift+Tab do this in the view).
+ *
+ * Returns: FALSE if there is no link in that direction
+ */
+gboolean
+sd_rich_view_focus_link (SdRichView *self,
+                         gboolean    forward)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter sel_start, sel_end, start, end;
+  SdRichDoc *doc;
+  const SdRichLink *found = NULL;
+  int from;
+
+  g_return_val_if_fail (SD_IS_RICH_VIEW (self), FALSE);
+
+  if (self->text == NULL)
+    return FALSE;
+
+  buffer = sd_rich_text_get_buffer (self->text);
+  doc = sd_rich_text_get_doc (self->text);
+  gtk_text_buffer_get_selection_bounds (buffer, &sel_start, &sel_end);
+
+  if (forward)
+    {
+      /* With nothing selected, the link the caret is on counts. */
+      from = gtk_text_buffer_get_has_selection (buffer) ? gtk_text_iter_get_offset (&sel_end)
+                                                        : gtk_text_iter_get_offset (&sel_start);
+      for (guint i = 0; i < sd_rich_doc_get_n_links (doc) && found == NULL; i++)
+        if (sd_rich_doc_get_link (doc, i)->start >= from &&
+            sd_rich_doc_get_link (doc, i)->end > sd_rich_doc_get_link (doc, i)->start)
+          found = sd_rich_doc_get_link (doc, i);
+    }
+  else
+    {
+      from = gtk_text_iter_get_offset (&sel_start);
+      for (guint i = sd_rich_doc_get_n_links (doc); i > 0 && found == NULL; i--)
+        if (sd_rich_doc_get_link (doc, i - 1)->end <= from &&
+            sd_rich_doc_get_link (doc, i - 1)->end > sd_rich_doc_get_link (doc, i - 1)->start)
+          found = sd_rich_doc_get_link (doc, i - 1);
+    }
+
+  if (found == NULL)
+    return FALSE;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, found->start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, found->end);
+  gtk_text_buffer_select_range (buffer, &start, &end);
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self), gtk_text_buffer_get_insert (buffer),
+                                0.1, FALSE, 0.0, 0.0);
+
+  return TRUE;
+}
+
 static gboolean
 on_key_pressed (GtkEventControllerKey *key,
                 guint                  keyval,
@@ -163,14 +222,22 @@ on_key_pressed (GtkEventControllerKey *key,
                 SdRichView            *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  GtkTextIter iter;
+  GtkTextIter start, end;
+
+  if ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab || keyval == GDK_KEY_ISO_Left_Tab) &&
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) == 0)
+    {
+      /* Past the last link, Tab moves the focus on as usual. */
+      return sd_rich_view_focus_link (self, keyval != GDK_KEY_ISO_Left_Tab &&
+                                            (state & GDK_SHIFT_MASK) == 0);
+    }
 
   if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
     return FALSE;
 
-  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  gtk_text_buffer_get_selection_bounds (buffer, &start, &end);
 
-  return sd_rich_view_activate_link_at (self, &iter);
+  return sd_rich_view_activate_link_at (self, &start);
 }
 
 static gboolean

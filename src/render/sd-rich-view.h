@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  *   The default handler scrolls to "#slug" anchors itself and leaves every
  *   other kind (see SdRichLinkKind) to the app. Broken links are emitted
  *   too (e.g. to offer creating the note). Pointer cursor and a tooltip with
- *   the target over links.
+ *   the target over links. Tab / Shift+Tab select the next / previous link
+ *   (then Enter opens it); past the last one the focus moves on.
  * - Images scale down to the text width, tables and rules follow it.
  * - scroll_to_heading (slug) and the "current-heading" property (slug of
  *   the heading whose section is at the top of the view) for an outline.
@@ -44,5 +45,7 @@ gboolean     sd_rich_view_scroll_to_heading   (SdRichView *self,
 const char  *sd_rich_view_get_current_heading (SdRichView *self);
 gboolean     sd_rich_view_activate_link_at    (SdRichView *self,
                                                const GtkTextIter *iter);
+gboolean     sd_rich_view_focus_link          (SdRichView *self,
+                                               gboolean    forward);
 
 G_END_DECLS
