@@ -512,8 +512,10 @@ update_widths (SdRichView *self,
     return;
   self->text_width = width;
 
+  /* The same slack as children: an image as wide as the line would make
+   * the view one pixel too wide. */
   if (self->text != NULL)
-    sd_rich_text_set_max_width (self->text, width);
+    sd_rich_text_set_max_width (self->text, width - 4);
 
   for (guint i = 0; i < self->children->len; i++)
     size_child (self, &g_array_index (self->children, Child, i));
