@@ -1114,8 +1114,11 @@ sd_rich_image_set_max_width (SdRichImagePaintable *self,
 
 /* Decoded textures, by file name and modification time, so re-rendering a
  * note (it changed on disk) does not decode its images again or make them
- * flicker. Main thread only; small and simply emptied when full. */
+ * flicker. Main thread only; bounded in count and pixel bytes (very big
+ * pictures are not kept), simply emptied when full. A replaced entry's
+ * bytes stay counted until then. */
 #define TEXTURE_CACHE_MAX 64
+#define TEXTURE_CACHE_MAX_BYTES (192 * 1024 * 1024)
 #define SYNC_LOAD_MAX_BYTES (256 * 1024)
 
 typedef struct
@@ -1125,6 +1128,7 @@ typedef struct
 } CachedTexture;
 
 static GHashTable *texture_cache;
+static gsize texture_cache_bytes;
 
 static void
 cached_texture_free (gpointer data)
@@ -1157,12 +1161,22 @@ texture_cache_insert (const char *path,
                       GdkTexture *texture)
 {
   CachedTexture *cached;
+  gsize bytes;
 
   if (texture_cache == NULL)
     texture_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_texture_free);
 
-  if (g_hash_table_size (texture_cache) >= TEXTURE_CACHE_MAX)
-    g_hash_table_remove_all (texture_cache);
+  bytes = (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4;
+  if (bytes > TEXTURE_CACHE_MAX_BYTES / 4)
+    return;
+
+  if (g_hash_table_size (texture_cache) >= TEXTURE_CACHE_MAX ||
+      texture_cache_bytes + bytes > TEXTURE_CACHE_MAX_BYTES)
+    {
+      g_hash_table_remove_all (texture_cache);
+      texture_cache_bytes = 0;
+    }
+  texture_cache_bytes += bytes;
 
   cached = g_new0 (CachedTexture, 1);
   cached->texture = g_object_ref (texture);
