@@ -258,8 +258,10 @@ G_BEGIN_DECLS
 /* Style → tag name in the shared table. Tags: "strong", "emphasis",
  * "underline", "strike", "code", "kbd", "mark", "subscript", "superscript",
  * "h1" … "h6", "code-block", "quote", "marker", "literal", "image-alt",
- * "hidden", "pad-top", "pad-bottom", "gap" (space below a block), "link",
- * "link-broken"; indentation tags are "indent-<content>-<hang>". */
+ * "hidden", "pad-top", "pad-bottom", "gap" (space below a block), "gap-pad",
+ * "link", "link-broken"; indentation tags are "indent-<content>-<hang>".
+ * Colours that must contrast with the background follow sd_rich_text_set_dark();
+ * backgrounds are translucent. */
 
 /* The text's left and right margin in a view: indentation tags set their
  * left margin absolutely (a tag's margin replaces the view's), so they
@@ -281,6 +283,9 @@ void               sd_rich_text_set_dark           (gboolean            dark);
 
 SdRichText        *sd_rich_text_new                (SdRichDoc          *doc);
 SdRichDoc         *sd_rich_text_get_doc            (SdRichText         *self);
+/* Long documents (over 120 000 characters) are shown at once with the
+ * styles of their start; a fully styled buffer replaces the first one in
+ * idle time (::notify::buffer, then complete). Short ones are complete. */
 gboolean           sd_rich_text_is_complete        (SdRichText         *self);
 void               sd_rich_text_complete           (SdRichText         *self);
 GtkTextBuffer     *sd_rich_text_get_buffer         (SdRichText         *self);
