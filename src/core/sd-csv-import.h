@@ -59,9 +59,10 @@ G_BEGIN_DECLS
  * @deck_column: 1-based column with deck names, 0 none, -1 header
  * @notetype_column: 1-based column with note type names, 0 none, -1 header
  * @guid_column: 1-based column with guids, 0 none, -1 header
- * @field_columns: (nullable) (array zero-terminated=1): for field i of the
- *   note type, the 1-based column it comes from (0 = left empty); %NULL:
+ * @field_columns: (nullable) (array length=n_field_columns): for field i of
+ *   the note type, the 1-based column it comes from (0 = left empty); %NULL:
  *   columns in field order, skipping the tags/deck/note type/guid columns
+ * @n_field_columns: the length of @field_columns
  * @extra_tags: (nullable): tags added to every imported note
  *
  * Initialise with sd_csv_import_options_init().
@@ -77,6 +78,7 @@ typedef struct
   int                 notetype_column;
   int                 guid_column;
   const int          *field_columns;
+  guint               n_field_columns;
   const char * const *extra_tags;
 } SdCsvImportOptions;
 
