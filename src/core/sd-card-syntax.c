@@ -306,9 +306,23 @@ compute_mask (const char *s,
       if (c == '$' && (what & MASK_MATH) && find_math_end (s, len, i, &end))
         goto masked;
 
-      if (c == '{' && i + 1 < len && s[i + 1] == '{' && (what & MASK_BRACES)
-          && find_pair_end (s, len, i, "{{", "}}", &end))
-        goto masked;
+      if (c == '{' && i + 1 < len && s[i + 1] == '{' && (what & MASK_BRACES))
+        {
+          if (find_pair_end (s, len, i, "{{", "}}", &end))
+            goto masked;
+          /* An unclosed cloze is a broken cloze, not a separator. */
+          if (i + 2 < len && s[i + 2] == 'c')
+            {
+              gsize j = i + 3;
+              while (j < len && (g_ascii_isdigit (s[j]) || s[j] == ','))
+                j++;
+              if (j > i + 3 && j + 1 < len && s[j] == ':' && s[j + 1] == ':')
+                {
+                  end = len;
+                  goto masked;
+                }
+            }
+        }
 
       if (c == '[' && i + 1 < len && s[i + 1] == '[' && (what & MASK_WIKI)
           && find_pair_end (s, len, i, "[[", "]]", &end))
@@ -1459,7 +1473,9 @@ static GArray *
 cloze_numbers (const char *text)
 {
   gsize len = strlen (text);
-  g_autofree guint8 *mask = compute_mask (text, len, MASK_CODE | MASK_MATH | MASK_URL | MASK_HTML);
+  /* Raw HTML is left out of the card (cmark's safe mode), so a cloze in it
+   * is none either. */
+  g_autofree guint8 *mask = compute_mask (text, len, MASK_CODE | MASK_MATH | MASK_HTML);
   g_autofree char *visible = g_strdup (text);
   GArray *numbers;
 
@@ -1626,6 +1642,14 @@ sd_card_syntax_parse (const char                 *text,
   p.highlight = settings->highlight_clozes || p.fm.highlight;
   p.first_line = body_line;
 
+  for (guint i = 0; i < p.fm.tags->len && p.note_deck == NULL; i++)
+    {
+      char *deck = NULL;
+
+      if (flashcards_tag (p.fm.tags->pdata[i], &deck))
+        p.note_deck = deck;
+    }
+
   split_lines (&p, body);
   classify_lines (&p, body);
   find_note_deck (&p);
@@ -1750,4 +1774,34 @@ sd_card_syntax_folder_deck (const char *folder_name,
     }
   names = g_strv_builder_end (builder);
   return names[0] ? g_strjoinv ("::", names) : NULL;
+}
+
+/**
+ * sd_card_syntax_mark_literal_braces:
+ *
+ * Puts %SD_CARD_SYNTAX_LITERAL_MARK between the braces of every "{{" inside
+ * code or math, which the parser does not read as a cloze, so whoever turns
+ * the text into a field can keep Anki from reading one there either.
+ *
+ * Returns: (transfer full): the marked text
+ */
+char *
+sd_card_syntax_mark_literal_braces (const char *markdown)
+{
+  gsize len = strlen (markdown);
+  g_autofree guint8 *mask = NULL;
+  g_autoptr(GString) out = NULL;
+
+  if (strstr (markdown, "{{") == NULL)
+    return g_strdup (markdown);
+
+  mask = compute_mask (markdown, len, MASK_CODE | MASK_MATH);
+  out = g_string_sized_new (len + 8);
+  for (gsize i = 0; i < len; i++)
+    {
+      g_string_append_c (out, markdown[i]);
+      if (markdown[i] == '{' && i + 1 < len && markdown[i + 1] == '{' && mask[i] && mask[i + 1])
+        g_string_append (out, SD_CARD_SYNTAX_LITERAL_MARK);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -73,6 +73,9 @@ typedef struct
   char             *block_id;    /* without the '^', or NULL */
 } SdCardSyntaxCard;
 
+/* Put between the braces of a "{{" that code or math makes plain text. */
+#define SD_CARD_SYNTAX_LITERAL_MARK "\x02"
+
 SdCardSyntaxSettings *sd_card_syntax_settings_new      (void);
 SdCardSyntaxSettings *sd_card_syntax_settings_copy     (const SdCardSyntaxSettings *settings);
 void                  sd_card_syntax_settings_free     (SdCardSyntaxSettings       *settings);
@@ -87,6 +90,7 @@ gboolean              sd_card_syntax_may_contain_cards (const char              
                                                         const SdCardSyntaxSettings *settings);
 char                 *sd_card_syntax_folder_deck       (const char                 *folder_name,
                                                         const char                 *relpath);
+char                 *sd_card_syntax_mark_literal_braces (const char               *markdown);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdCardSyntaxSettings, sd_card_syntax_settings_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdCardSyntaxCard, sd_card_syntax_card_free)
