@@ -629,6 +629,72 @@ test_newer_note_updates (void)
   sd_test_rm_rf (dir);
 }
 
+static void
+test_npm_generated (void)
+{
+  g_autofree char *genanki = fixture ("genanki-js.apkg");
+  g_autofree char *exporter = fixture ("anki-apkg-export.apkg");
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  g_autoptr(SdNote) hello = NULL, cloze = NULL, escaped = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  g_auto(GStrv) media = NULL;
+  SdImportStats stats;
+  gint64 deck;
+
+  /* genanki-js: ids 1..N, 2-character-style guids, csum 0, a subdeck. */
+  import_ok (collection, genanki, &stats);
+  g_assert_cmpuint (stats.notes, ==, 4);
+  g_assert_cmpuint (stats.cards, ==, 5);       /* cloze c1 and c3 */
+  g_assert_cmpuint (stats.notetypes, ==, 2);
+  g_assert_cmpuint (stats.media, ==, 1);
+  deck = sd_deck_find (collection, "Generated::genanki-js");
+  g_assert_cmpint (deck, !=, 0);
+  hello = note_by_guid (collection, "gj-hello");
+  g_assert_cmpstr (hello->fields[0], ==, "hello");
+  g_assert_cmpstr (hello->fields[1], ==, "bonjour");
+  g_assert_cmpuint (g_strv_length (hello->tags), ==, 2);
+  cloze = note_by_guid (collection, "gj-cloze");
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT group_concat (ord, ',') FROM cards"
+                                            " WHERE note_id = %" G_GINT64_FORMAT, cloze->id);
+    g_autofree char *ords = text_query (collection, sql);
+    g_assert_cmpstr (ords, ==, "0,2");
+  }
+  g_assert_cmpint (scalar (collection, "SELECT count(*) FROM notes WHERE checksum = 0"), ==, 0);
+  media = sd_media_list (collection, NULL);
+  g_assert_cmpstr (media[0], ==, "pixel.png");
+
+  /* anki-apkg-export: millisecond mod values and 40-hex guids. */
+  import_ok (collection, exporter, &stats);
+  g_assert_cmpuint (stats.notes, ==, 3);
+  g_assert_cmpuint (stats.cards, ==, 3);
+  g_assert_cmpuint (stats.media, ==, 0);       /* the same pixel.png is there already */
+  g_assert_cmpint (sd_deck_find (collection, "Generated anki-apkg-export"), !=, 0);
+  g_assert_cmpint (scalar (collection, "SELECT max(mtime) FROM notes"), <, 100000000000);
+  g_assert_cmpint (scalar (collection, "SELECT count(*) FROM notes WHERE length (guid) = 40"),
+                   ==, 3);
+  {
+    g_autoptr(sqlite3_stmt) stmt = NULL;
+    g_assert_cmpint (sqlite3_prepare_v2 (sd_collection_get_db (collection),
+                                         "SELECT guid FROM notes WHERE fields LIKE 'a < b%'",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    escaped = note_by_guid (collection, (const char *) sqlite3_column_text (stmt, 0));
+  }
+  g_assert_cmpstr (escaped->fields[1], ==, "<b>bold</b> answer");
+
+  before = snapshot (collection);
+  import_ok (collection, genanki, &stats);
+  g_assert_cmpuint (stats.notes + stats.cards + stats.media, ==, 0);
+  import_ok (collection, exporter, &stats);
+  g_assert_cmpuint (stats.notes + stats.cards + stats.media, ==, 0);
+  after = snapshot (collection);
+  g_assert_cmpstr (before, ==, after);
+
+  sd_test_rm_rf (dir);
+}
+
 /* ------------------------------------------------------------------------ */
 /* The negative corpus: each file fails with a message naming the problem and
  * the package, and leaves the collection and media folder as they were. */
@@ -928,6 +994,7 @@ main (int    argc,
   g_test_add_func ("/studydeck/anki-import/media-v3", test_media_v3);
   g_test_add_func ("/studydeck/anki-import/media-renamed-on-clash", test_media_renamed_on_clash);
   g_test_add_func ("/studydeck/anki-import/newer-note-updates", test_newer_note_updates);
+  g_test_add_func ("/studydeck/anki-import/npm-generated", test_npm_generated);
   for (guint i = 0; i < G_N_ELEMENTS (bad_packages); i++)
     {
       g_autofree char *name = g_strdup_printf ("/studydeck/anki-import/bad/%s",
