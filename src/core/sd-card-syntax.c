@@ -689,6 +689,7 @@ typedef struct
   char        *note_deck;      /* from a #flashcards/… tag in the body */
   const char  *default_deck;
   GPtrArray   *cards;
+  GArray      *line_decks;     /* gboolean per card: named on its own lines */
 } Parser;
 
 static void
@@ -999,7 +1000,8 @@ classify_lines (Parser     *p,
     }
 }
 
-/* The first #flashcards/… tag of the body names the note's deck. */
+/* The first #flashcards/… tag of the body outside the cards names the
+ * note's deck; one on a card's lines is that card's. */
 static void
 find_note_deck (Parser *p)
 {
@@ -1009,7 +1011,7 @@ find_note_deck (Parser *p)
       const char *c;
       g_autofree guint8 *mask = NULL;
 
-      if (p->lines[i].kind != LINE_TEXT)
+      if (p->lines[i].kind != LINE_TEXT || p->lines[i].consumed)
         continue;
       c = line_content (&p->lines[i], TRUE, &len);
       if (g_strstr_len (c, len, "#") == NULL)
@@ -1187,6 +1189,7 @@ add_card (Parser           *p,
   g_autoptr(GStrvBuilder) tags = g_strv_builder_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *line_deck = NULL;
+  gboolean named;
 
   card->kind = kind;
   card->front = front;
@@ -1220,14 +1223,11 @@ add_card (Parser           *p,
     }
   card->tags = g_strv_builder_end (tags);
 
-  if (line_deck != NULL)
-    card->deck = g_steal_pointer (&line_deck);
-  else if (p->fm.deck != NULL)
-    card->deck = g_strdup (p->fm.deck);
-  else if (p->note_deck != NULL)
-    card->deck = g_strdup (p->note_deck);
-  else
-    card->deck = g_strdup (p->default_deck);
+  /* Decks not named on the card's own lines are filled in once the whole
+   * note is read (see place_cards ()). */
+  card->deck = g_steal_pointer (&line_deck);
+  named = card->deck != NULL;
+  g_array_append_val (p->line_decks, named);
 
   g_ptr_array_add (p->cards, card);
   return card;
@@ -1636,6 +1636,7 @@ sd_card_syntax_parse (const char                 *text,
   p.headings = g_ptr_array_new_with_free_func ((GDestroyNotify) heading_entry_free);
   p.default_deck = default_deck;
   p.fm.tags = g_ptr_array_new_with_free_func (g_free);
+  p.line_decks = g_array_new (FALSE, FALSE, sizeof (gboolean));
 
   body = sd_markdown_text_skip_front_matter (text, &yaml, &body_line);
   parse_front_matter (yaml, &p.fm);
@@ -1652,7 +1653,6 @@ sd_card_syntax_parse (const char                 *text,
 
   split_lines (&p, body);
   classify_lines (&p, body);
-  find_note_deck (&p);
 
   for (int i = 0; i < p.n_lines;)
     {
@@ -1684,6 +1684,16 @@ sd_card_syntax_parse (const char                 *text,
       i++;
     }
 
+  find_note_deck (&p);
+  for (guint i = 0; i < p.cards->len; i++)
+    {
+      SdCardSyntaxCard *card = g_ptr_array_index (p.cards, i);
+      const char *deck = p.fm.deck ? p.fm.deck : p.note_deck ? p.note_deck : default_deck;
+
+      if (!g_array_index (p.line_decks, gboolean, i))
+        card->deck = g_strdup (deck);
+    }
+
   for (int i = 0; i < p.n_lines; i++)
     g_free (p.lines[i].heading);
   g_free (p.lines);
@@ -1691,6 +1701,7 @@ sd_card_syntax_parse (const char                 *text,
   g_free (p.fm.deck);
   g_ptr_array_unref (p.fm.tags);
   g_free (p.note_deck);
+  g_array_unref (p.line_decks);
   return p.cards;
 }
 

@@ -37,9 +37,10 @@ G_BEGIN_DECLS
  * Tags: the front matter's `tags` apply to every card; `#tags` standing at
  * the start or at the end of a card's lines are the card's own and are taken
  * out of its text. A `^block-id` at the end of a card's last (or first) line
- * names the card. `#flashcards/a/b` (on the card's line, else anywhere in the
- * note) names deck "a::b", as does front matter `deck: a::b`; the precedence
- * is the card's line, the front matter, the note, then the default deck. */
+ * names the card. `#flashcards/a/b` names deck "a::b", as does front matter
+ * `deck: a::b`: a tag on a card's lines places that card, then the front
+ * matter places every card, then the first such tag elsewhere in the note
+ * (or in the front matter's tags), then the default deck. */
 
 typedef enum
 {

@@ -204,6 +204,44 @@ static const char schema_v2[] =
   "END;"
   "UPDATE note_files SET hash = '', mtime = 0;";
 
+/* Version 3: cards written inside notes. A note made from a card in a
+ * Markdown file has an anchor: where the card is (file, heading path, lines,
+ * block id), its normalised text to recognise it after an edit, and whether
+ * its text is gone from the file. A retired card keeps its schedule and
+ * review log but is never studied; cards.retired lets the scheduler skip it
+ * on the row it already reads. A note file that goes away (removed, or its
+ * folder removed) retires the cards it held: its anchors lose their file
+ * through ON DELETE SET NULL and the trigger retires them; a later scan can
+ * bring them back when their text shows up again. Every note is read again
+ * on the next scan to find the cards it already holds. */
+static const char schema_v3[] =
+  "ALTER TABLE cards ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE note_anchors ("
+  "  note_id     INTEGER PRIMARY KEY REFERENCES notes (id) ON DELETE CASCADE,"
+  "  file_id     INTEGER REFERENCES note_files (id) ON DELETE SET NULL,"
+  "  folder_id   INTEGER REFERENCES note_folders (id) ON DELETE SET NULL,"
+  "  relpath     TEXT NOT NULL,"       /* where the file was, kept when it goes */
+  "  kind        INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2),"  /* basic, reversed, cloze */
+  "  deck        TEXT NOT NULL,"       /* the deck the note named, as written */
+  "  heading     TEXT NOT NULL DEFAULT '[]',"  /* JSON array, outermost heading first */
+  "  line_start  INTEGER NOT NULL,"    /* 1-based, in the whole file */
+  "  line_end    INTEGER NOT NULL,"
+  "  block_id    TEXT,"                /* ^id written after the card, without the ^ */
+  "  fingerprint TEXT NOT NULL,"       /* normalised front | back */
+  "  position    INTEGER NOT NULL,"    /* order among the file's cards */
+  "  retired     INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX note_anchors_file ON note_anchors (file_id, line_start);"
+  "CREATE INDEX note_anchors_orphans ON note_anchors (relpath) WHERE file_id IS NULL;"
+  "CREATE INDEX note_anchors_fingerprint ON note_anchors (fingerprint);"
+  "CREATE INDEX note_anchors_block ON note_anchors (block_id) WHERE block_id IS NOT NULL;"
+  "CREATE TRIGGER note_anchors_orphaned AFTER UPDATE OF file_id ON note_anchors"
+  "  WHEN new.file_id IS NULL AND old.file_id IS NOT NULL BEGIN"
+  "  UPDATE note_anchors SET retired = 1 WHERE note_id = new.note_id;"
+  "  UPDATE cards SET retired = 1 WHERE note_id = new.note_id;"
+  "END;"
+  "UPDATE note_files SET hash = '', mtime = 0;";
+
 static gboolean
 seed_v1 (SdCollection  *self,
          GError       **error)
@@ -214,6 +252,7 @@ seed_v1 (SdCollection  *self,
 const SdMigration sd_collection_migrations[] = {
   { 1, schema_v1, seed_v1 },
   { 2, schema_v2, NULL },
+  { 3, schema_v3, NULL },
 };
 
 const guint sd_collection_n_migrations = G_N_ELEMENTS (sd_collection_migrations);

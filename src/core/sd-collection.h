@@ -26,7 +26,7 @@ typedef enum
 } SdCollectionError;
 
 /* The schema version this build writes; files with a higher one are refused. */
-#define SD_COLLECTION_SCHEMA_VERSION 2
+#define SD_COLLECTION_SCHEMA_VERSION 3
 
 /* PRAGMA application_id of every StudyDeck collection ("SDck"). */
 #define SD_COLLECTION_APPLICATION_ID 0x5344636b
