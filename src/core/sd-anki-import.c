@@ -414,8 +414,15 @@ typedef struct
   GHashTable       *media_refs;     /* referenced names */
   GArray           *touched_notes;  /* our ids of notes added or updated */
   GPtrArray        *created_media;  /* names this import wrote */
-  JsonParser       *data_parser;
   gboolean          revlog_index;
+  /* Ids above these were free when the import started; while no fresh id
+   * has been handed out, such ids need no lookup. */
+  gint64            max_note_id;
+  gint64            max_card_id;
+  gint64            max_revlog_id;
+  gboolean          fresh_ids;
+  IdMap             new_note_cards;   /* note id * 1000 + ord of cards added to new notes */
+  IdMap             new_notes;        /* our ids of notes this import added */
 } Import;
 
 static void
@@ -447,10 +454,11 @@ import_clear (Import *imp)
   g_clear_pointer (&imp->media_refs, g_hash_table_unref);
   g_clear_pointer (&imp->touched_notes, g_array_unref);
   g_clear_pointer (&imp->created_media, g_ptr_array_unref);
-  g_clear_object (&imp->data_parser);
   id_map_clear (&imp->deck_map);
   id_map_clear (&imp->note_map);
   id_map_clear (&imp->card_map);
+  id_map_clear (&imp->new_note_cards);
+  id_map_clear (&imp->new_notes);
 }
 
 static gboolean
@@ -2118,6 +2126,55 @@ id_taken (SdCollection *collection,
   return taken;
 }
 
+/* sd_note_insert() loads the note type for every note to check it; here it
+ * is checked once per note type and the row is written directly, with the
+ * same sort field and checksum rules (sd-html-text.h). */
+static gboolean
+insert_note (Import      *imp,
+             SdNote      *note,
+             SdNotetype  *notetype,
+             GError     **error)
+{
+  g_autofree char *fields = g_strjoinv (SD_NOTE_FIELD_SEPARATOR, note->fields);
+  g_autofree char *tags = sd_note_join_tags ((const char * const *) note->tags);
+  g_autofree char *sort_field = NULL;
+  guint n = g_strv_length (note->fields);
+  sqlite3_stmt *stmt;
+
+  sort_field = sd_html_text_sort_field (note->fields[MIN (notetype->sort_field, n - 1)]);
+  if (note->id == 0)
+    note->id = sd_collection_new_id (imp->collection, "notes");
+
+  stmt = sd_collection_prepare (imp->collection,
+                                "INSERT INTO notes (id, guid, notetype_id, fields, sort_field,"
+                                " checksum, tags, mtime, source_file, source_heading, anki_extra)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, '', ?)",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, note->id);
+  sqlite3_bind_text (stmt, 2, note->guid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, note->notetype_id);
+  sqlite3_bind_text (stmt, 4, fields, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, sort_field, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, sd_html_text_field_checksum (note->fields[0]));
+  sqlite3_bind_text (stmt, 7, tags, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, note->mtime);
+  sqlite3_bind_text (stmt, 9, note->anki_extra ? note->anki_extra : "", -1, SQLITE_STATIC);
+  return sd_collection_step_done (imp->collection, stmt, error);
+}
+
+static gboolean
+id_free (Import     *imp,
+         const char *sql,
+         gint64      max_at_start,
+         gint64      id)
+{
+  if (id > max_at_start && !imp->fresh_ids)
+    return TRUE;
+  return !id_taken (imp->collection, sql, id);
+}
+
 static gboolean
 import_notes (Import  *imp,
               GError **error)
@@ -2264,16 +2321,19 @@ import_notes (Import  *imp,
         note->anki_extra = g_strdup ("");
 
       if (source_id > 0 && source_id <= max_id
-          && !id_taken (imp->collection, "SELECT 1 FROM notes WHERE id = ?", source_id))
+          && id_free (imp, "SELECT 1 FROM notes WHERE id = ?", imp->max_note_id, source_id))
         note->id = source_id;
+      else
+        imp->fresh_ids = TRUE;
 
-      if (!sd_note_insert (imp->collection, note, error))
+      if (!insert_note (imp, note, notetype, error))
         {
           g_prefix_error (error, _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”): "),
                           imp->name, source_id, guid);
           return FALSE;
         }
       id_map_insert (&imp->note_map, source_id, note->id);
+      id_map_insert (&imp->new_notes, note->id, 1);
       imp->stats.notes++;
       if (want_refs)
         {
@@ -2301,37 +2361,133 @@ typedef struct
   gboolean has_pos;
 } CardData;
 
-static void
-parse_card_data (Import     *imp,
-                 const char *text,
-                 CardData   *out,
-                 JsonNode  **node)
+/* cards.data is a small flat JSON object ("s", "d", "lrt", "pos", "dr",
+ * "decay", "cd" holding a string). Reading the few numbers needed with a
+ * scanner instead of a JSON tree keeps large imports fast; anything that
+ * does not scan is treated as empty, as Anki treats invalid data. */
+static const char *
+skip_json_space (const char *p)
 {
-  JsonNode *root;
-  JsonObject *object;
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+    p++;
+  return p;
+}
 
-  memset (out, 0, sizeof *out);
-  *node = NULL;
-  if (text == NULL || text[0] != '{')
-    return;
-  if (imp->data_parser == NULL)
-    imp->data_parser = json_parser_new ();
-  if (!json_parser_load_from_data (imp->data_parser, text, -1, NULL))
-    return;   /* Anki treats invalid data as empty */
-  root = json_parser_get_root (imp->data_parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return;
-  object = json_node_get_object (root);
-  *node = json_node_copy (root);
-  if (json_number (object, "s", &out->s) && json_number (object, "d", &out->d)
-      && out->s > 0 && out->d > 0)
-    out->has_memory = TRUE;
-  out->lrt = json_int (object, "lrt", 0);
-  if (json_object_has_member (object, "pos"))
+static const char *
+skip_json_string (const char *p)
+{
+  /* p is at the opening quote */
+  for (p++; *p != '\0'; p++)
     {
-      out->pos = json_int (object, "pos", 0);
-      out->has_pos = TRUE;
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (*p == '"')
+        return p + 1;
     }
+  return NULL;
+}
+
+static const char *
+skip_json_value (const char *p)
+{
+  int depth = 0;
+
+  if (*p == '"')
+    return skip_json_string (p);
+  for (; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        {
+          p = skip_json_string (p);
+          if (p == NULL)
+            return NULL;
+          p--;
+        }
+      else if (*p == '{' || *p == '[')
+        depth++;
+      else if (*p == '}' || *p == ']')
+        {
+          if (depth == 0)
+            return p;
+          if (--depth == 0)
+            return p + 1;
+        }
+      else if (*p == ',' && depth == 0)
+        return p;
+    }
+  return depth == 0 ? p : NULL;
+}
+
+static gboolean
+scan_card_data (const char *text,
+                CardData   *out)
+{
+  const char *p = skip_json_space (text);
+
+  if (*p++ != '{')
+    return FALSE;
+  for (;;)
+    {
+      const char *key, *key_end, *value;
+      gsize key_len;
+
+      p = skip_json_space (p);
+      if (*p == '}')
+        return *skip_json_space (p + 1) == '\0';
+      if (*p != '"')
+        return FALSE;
+      key = p + 1;
+      p = skip_json_string (p);
+      if (p == NULL)
+        return FALSE;
+      key_end = p - 1;
+      key_len = (gsize) (key_end - key);
+      p = skip_json_space (p);
+      if (*p++ != ':')
+        return FALSE;
+      value = skip_json_space (p);
+      p = skip_json_value (value);
+      if (p == NULL)
+        return FALSE;
+
+      if (*value == '-' || g_ascii_isdigit (*value))
+        {
+          double number = g_ascii_strtod (value, NULL);
+
+          if (key_len == 1 && key[0] == 's')
+            out->s = number;
+          else if (key_len == 1 && key[0] == 'd')
+            out->d = number;
+          else if (key_len == 3 && strncmp (key, "lrt", 3) == 0)
+            out->lrt = (gint64) number;
+          else if (key_len == 3 && strncmp (key, "pos", 3) == 0)
+            {
+              out->pos = (gint64) number;
+              out->has_pos = TRUE;
+            }
+        }
+
+      p = skip_json_space (p);
+      if (*p == ',')
+        p++;
+      else if (*p != '}')
+        return FALSE;
+    }
+}
+
+static gboolean
+parse_card_data (const char *text,
+                 CardData   *out)
+{
+  memset (out, 0, sizeof *out);
+  if (text == NULL || text[0] != '{' || !g_utf8_validate (text, -1, NULL)
+      || !scan_card_data (text, out))
+    {
+      memset (out, 0, sizeof *out);
+      return FALSE;
+    }
+  out->has_memory = out->s > 0 && out->d > 0 && isfinite (out->s) && isfinite (out->d);
+  return TRUE;
 }
 
 static void
@@ -2459,10 +2615,9 @@ import_cards (Import  *imp,
       gint64 home_did = odid != 0 ? odid : did;
       gint64 note_id, deck_id = SD_DECK_DEFAULT_ID;
       g_autoptr(SdCard) card = NULL;
-      g_autoptr(JsonNode) data_node = NULL;
-      g_autoptr(JsonObject) extra = json_object_new ();
+      g_autoptr(GString) extra = NULL;
       CardData parsed;
-      gboolean day_due;
+      gboolean day_due, valid_data;
 
       if (!id_map_lookup (&imp->note_map, source_nid, &note_id))
         {
@@ -2473,17 +2628,24 @@ import_cards (Import  *imp,
         }
 
       {
-        sqlite3_stmt *exists = sd_collection_prepare (imp->collection,
-                                                      "SELECT 1 FROM cards WHERE note_id = ?"
-                                                      " AND ord = ?", error);
         gboolean found;
 
-        if (exists == NULL)
-          return FALSE;
-        sqlite3_bind_int64 (exists, 1, note_id);
-        sqlite3_bind_int (exists, 2, ord);
-        found = sqlite3_step (exists) == SQLITE_ROW;
-        sqlite3_reset (exists);
+        /* A note this import added has only the cards this import added. */
+        if (id_map_lookup (&imp->new_notes, note_id, NULL))
+          found = ord >= 0 && ord < 1000
+                  && id_map_lookup (&imp->new_note_cards, note_id * 1000 + ord, NULL);
+        else
+          {
+            sqlite3_stmt *exists = sd_collection_prepare (imp->collection,
+                                                          "SELECT 1 FROM cards WHERE note_id = ?"
+                                                          " AND ord = ?", error);
+            if (exists == NULL)
+              return FALSE;
+            sqlite3_bind_int64 (exists, 1, note_id);
+            sqlite3_bind_int (exists, 2, ord);
+            found = sqlite3_step (exists) == SQLITE_ROW;
+            sqlite3_reset (exists);
+          }
         if (found)
           {
             imp->stats.skipped++;
@@ -2513,7 +2675,8 @@ import_cards (Import  *imp,
             due = odue;
           if (queue >= 0)
             queue = restored_queue (type, due);
-          json_object_set_int_member (extra, "odid", did);
+          extra = g_string_new (NULL);
+          g_string_append_printf (extra, "\"odid\":%" G_GINT64_FORMAT, did);
         }
       if (queue > SD_QUEUE_DAY_LEARNING)   /* 4 = preview, only in filtered decks */
         queue = restored_queue (type, due);
@@ -2550,12 +2713,21 @@ import_cards (Import  *imp,
 
           card->step = CLAMP (n_steps - remaining, 0, n_steps);
         }
+      /* What we do not map stays for an export: the filtered deck, the raw
+       * learning counter and cards.data, which is JSON already. */
       if (left != 0)
-        json_object_set_int_member (extra, "left", left);
-
-      parse_card_data (imp, data, &parsed, &data_node);
-      if (data_node != NULL)
-        json_object_set_member (extra, "data", g_steal_pointer (&data_node));
+        {
+          if (extra == NULL)
+            extra = g_string_new (NULL);
+          g_string_append_printf (extra, "%s\"left\":%d", extra->len ? "," : "", left);
+        }
+      valid_data = parse_card_data (data, &parsed);
+      if (valid_data)
+        {
+          if (extra == NULL)
+            extra = g_string_new (NULL);
+          g_string_append_printf (extra, "%s\"data\":%s", extra->len ? "," : "", data);
+        }
       if (parsed.has_pos)
         card->position = parsed.pos;
       else if (type == SD_CARD_NEW)
@@ -2586,15 +2758,19 @@ import_cards (Import  *imp,
             }
         }
 
-      if (json_object_get_size (extra) > 0)
+      if (extra != NULL)
         {
+          g_string_prepend_c (extra, '{');
+          g_string_append_c (extra, '}');
           g_free (card->anki_extra);
-          card->anki_extra = json_object_to_text (extra);
+          card->anki_extra = g_string_free (g_steal_pointer (&extra), FALSE);
         }
 
       if (source_id > 0 && source_id <= max_id
-          && !id_taken (imp->collection, "SELECT 1 FROM cards WHERE id = ?", source_id))
+          && id_free (imp, "SELECT 1 FROM cards WHERE id = ?", imp->max_card_id, source_id))
         card->id = source_id;
+      else
+        imp->fresh_ids = TRUE;
 
       if (!sd_card_insert (imp->collection, card, error))
         {
@@ -2602,6 +2778,8 @@ import_cards (Import  *imp,
           return FALSE;
         }
       id_map_insert (&imp->card_map, source_id, card->id);
+      if (ord < 1000)
+        id_map_insert (&imp->new_note_cards, note_id * 1000 + ord, 1);
       imp->stats.cards++;
       if (!tick (imp, error))
         return FALSE;
@@ -2636,7 +2814,7 @@ import_revlog (Import  *imp,
       sqlite3_stmt *insert;
 
       if (!id_map_lookup (&imp->card_map, sqlite3_column_int64 (stmt, 1), &card_id)
-          || id_taken (imp->collection, "SELECT 1 FROM revlog WHERE id = ?", id)
+          || !id_free (imp, "SELECT 1 FROM revlog WHERE id = ?", imp->max_revlog_id, id)
           || rating < 0 || rating > 4 || kind < SD_REVLOG_LEARNING || kind > SD_REVLOG_RESCHEDULED)
         {
           imp->stats.skipped++;
@@ -2801,21 +2979,36 @@ run_import (Import      *imp,
 
   if (!sd_collection_begin (imp->collection, error))
     return FALSE;
+  imp->max_note_id = sd_collection_scalar (imp->collection, "SELECT max(id) FROM notes", 0);
+  imp->max_card_id = sd_collection_scalar (imp->collection, "SELECT max(id) FROM cards", 0);
+  imp->max_revlog_id = sd_collection_scalar (imp->collection, "SELECT max(id) FROM revlog", 0);
 
-  if (!import_decks (imp, error)
-      || !import_notetypes (imp, error)
-      || !import_notes (imp, error)
-      || !import_cards (imp, error)
-      || !import_revlog (imp, error)
-      || !import_media (imp, error)
+#ifdef SD_IMPORT_TIMING
+#define PHASE(x) (g_printerr ("%-10s %.3f\n", #x, (g_get_monotonic_time () - t0) / 1e6), x)
+  gint64 t0 = g_get_monotonic_time ();
+#else
+#define PHASE(x) (x)
+#endif
+  if (!PHASE (import_decks (imp, error))
+      || !PHASE (import_notetypes (imp, error))
+      || !PHASE (import_notes (imp, error))
+      || !PHASE (import_cards (imp, error))
+      || !PHASE (import_revlog (imp, error))
+      || !PHASE (import_media (imp, error))
       || g_cancellable_set_error_if_cancelled (imp->cancellable, error))
     {
       sd_collection_rollback (imp->collection);
       return FALSE;
     }
 
+#ifdef SD_IMPORT_TIMING
+  g_printerr ("commit start %.3f\n", (g_get_monotonic_time () - t0) / 1e6);
+#endif
   if (!sd_collection_commit (imp->collection, error))
     return FALSE;
+#ifdef SD_IMPORT_TIMING
+  g_printerr ("commit end %.3f\n", (g_get_monotonic_time () - t0) / 1e6);
+#endif
 
   if (imp->progress != NULL)
     imp->progress (imp->total, imp->total, imp->progress_data);
@@ -2865,6 +3058,8 @@ sd_anki_import_package (SdCollection      *collection,
   id_map_init (&imp.deck_map);
   id_map_init (&imp.note_map);
   id_map_init (&imp.card_map);
+  id_map_init (&imp.new_note_cards);
+  id_map_init (&imp.new_notes);
 
   ok = run_import (&imp, path, error);
   if (!ok)
