@@ -40,7 +40,8 @@ static const double params_stddev[N_PARAMS] = {
  * Fills @config with the defaults of fsrs-rs `TrainingConfig` as Anki uses
  * them: 5 epochs, batches of 512, seed 2023, learning rate 0.04, at most 256
  * reviews per item, gamma 1, short-term training on, one relearning step,
- * outlier filter on, threads chosen automatically.
+ * outlier filter on, one thread (on the 2-vCPU machines we measured, a
+ * second thread did not make training faster; see #SdFsrsTrainConfig).
  */
 void
 sd_fsrs_train_config_init (SdFsrsTrainConfig *config)
@@ -56,7 +57,7 @@ sd_fsrs_train_config_init (SdFsrsTrainConfig *config)
   config->short_term = TRUE;
   config->n_relearning_steps = 1;
   config->outlier_filter = TRUE;
-  config->n_threads = 0;
+  config->n_threads = 1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1239,7 +1240,9 @@ job_run_chunk (Job     *job,
 }
 
 /* Worker threads that share the chunks of one job; the caller's thread is
- * one of them. */
+ * one of them. A job ends when every chunk is done and no worker is still
+ * inside pool_work(), so a late worker can never take a chunk of the next
+ * job with the previous one's data. */
 struct _Pool
 {
   GThread **threads;
@@ -1248,12 +1251,14 @@ struct _Pool
   GMutex    mutex;
   GCond     start_cond;
   GCond     done_cond;
-  Job      *job;
+  Job      *job;          /* the rest under the mutex or atomic */
   guint     generation;
+  guint     active;
   guint     next_chunk;
   guint     chunks_done;
-  gboolean  quit;
+  gint      quit;
 };
+
 
 typedef struct
 {
@@ -1269,7 +1274,7 @@ pool_work (Pool    *pool,
 {
   for (;;)
     {
-      guint c = g_atomic_int_add (&pool->next_chunk, 1);
+      guint c = (guint) g_atomic_int_add (&pool->next_chunk, 1);
 
       if (c >= N_CHUNKS)
         break;
@@ -1292,24 +1297,27 @@ pool_thread (gpointer data)
   guint seen = 0;
 
   g_free (args);
+  g_mutex_lock (&pool->mutex);
   for (;;)
     {
       Job *job;
 
-      g_mutex_lock (&pool->mutex);
       while (!pool->quit && pool->generation == seen)
         g_cond_wait (&pool->start_cond, &pool->mutex);
       if (pool->quit)
-        {
-          g_mutex_unlock (&pool->mutex);
-          break;
-        }
+        break;
       seen = pool->generation;
       job = pool->job;
+      pool->active++;
       g_mutex_unlock (&pool->mutex);
 
       pool_work (pool, job, scratch);
+
+      g_mutex_lock (&pool->mutex);
+      if (--pool->active == 0)
+        g_cond_signal (&pool->done_cond);
     }
+  g_mutex_unlock (&pool->mutex);
   return NULL;
 }
 
@@ -1339,7 +1347,7 @@ static void
 pool_free (Pool *pool)
 {
   g_mutex_lock (&pool->mutex);
-  pool->quit = TRUE;
+  g_atomic_int_set (&pool->quit, TRUE);
   g_cond_broadcast (&pool->start_cond);
   g_mutex_unlock (&pool->mutex);
   for (guint i = 0; i < pool->n_threads; i++)
@@ -1375,14 +1383,14 @@ pool_run (Pool   *pool,
       pool->job = job;
       g_atomic_int_set (&pool->next_chunk, 0);
       g_atomic_int_set (&pool->chunks_done, 0);
-      pool->generation++;
+      g_atomic_int_inc (&pool->generation);
       g_cond_broadcast (&pool->start_cond);
       g_mutex_unlock (&pool->mutex);
 
       pool_work (pool, job, own);
 
       g_mutex_lock (&pool->mutex);
-      while ((guint) g_atomic_int_get (&pool->chunks_done) < N_CHUNKS)
+      while ((guint) g_atomic_int_get (&pool->chunks_done) < N_CHUNKS || pool->active > 0)
         g_cond_wait (&pool->done_cond, &pool->mutex);
       g_mutex_unlock (&pool->mutex);
     }

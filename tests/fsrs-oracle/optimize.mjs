@@ -18,15 +18,22 @@
 // and optionally review_state (0 new, 1 learning, 2 review, 3 relearning,
 // 4 filtered, 5 manual) and review_duration, in any order.
 //
-// Training items are built here, not with the binding's convertCsvToFsrsItems:
-// that converter needs a review_state column and returns items in hash-map
-// order, while fsrs-rs weights items by recency and expects them sorted by the
-// time of their last review (as Anki sorts them). The rules are Anki's
-// (rslib scheduler/fsrs/params.rs reviews_for_fsrs, training = true), the same
-// as src/core/sd-fsrs-items.c, so both sides train on identical items; the
-// fixture records a hash of the item list that the C test recomputes. When
-// the log has a review_state column, the item multiset is also checked
-// against the binding's converter.
+// Training items are built here rather than with the binding's
+// convertCsvToFsrsItems, which needs a review_state column (the josh log has
+// none). The rules are Anki's (rslib scheduler/fsrs/params.rs
+// reviews_for_fsrs, training = true), the same as src/core/sd-fsrs-items.c,
+// and the items are sorted by the time of their last review, so both sides
+// train on identical items in the same order (fsrs-rs weights items by
+// recency); the fixture records a hash of the item list that the C test
+// recomputes. When the log has a review_state column, the list is also
+// checked against the binding's converter.
+//
+// The binding's FSRSBinding.evaluate does not score the items it is given
+// as they are: like fsrs-rs's own tests it first applies the outlier filter
+// to (items with one long-term review, the others) and concatenates the
+// two (ts-fsrs packages/binding/src/convert.rs prepare_items), so its
+// recency weights follow that order. tests/test-fsrs-optimizer.c rebuilds
+// the same list to compare evaluators.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -130,7 +137,8 @@ function buildItems(rows, hasState, hour, tz) {
     byCard.get(r.card).push(r);
   }
   // Cards in numeric id order, reviews in time order, as Anki reads them.
-  const cards = [...byCard.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  const byId = (a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+  const cards = [...byCard.keys()].sort(byId);
   let items = [];
   for (const card of cards) {
     const entries = byCard.get(card).slice().sort((a, b) => a.time - b.time);
@@ -184,12 +192,16 @@ async function optimize(csvPath) {
 
   let converterCheck = 'not run (no review_state column)';
   if (hasState) {
-    const converted = convertCsvToFsrsItems(text, hour, 'UTC', () => tz);
-    const ours = items.map(serialiseItem).sort();
-    const theirs = converted.map((it) => it.reviews.map((r) => `${r.rating},${r.deltaT}`).join(';')).sort();
-    const same = ours.length === theirs.length && ours.every((s, i) => s === theirs[i]);
-    converterCheck = same ? `identical item multiset (${ours.length} items)`
-      : `DIFFERENT: ours ${ours.length} items, convertCsvToFsrsItems ${theirs.length}`;
+    const offsetProvider = () => tz;
+    const converted = convertCsvToFsrsItems(text, hour, 'UTC', offsetProvider)
+      .map((it) => it.reviews.map((r) => `${r.rating},${r.deltaT}`).join(';'));
+    const ours = items.map(serialiseItem);
+    const sameOrder = ours.length === converted.length && ours.every((s, i) => s === converted[i]);
+    const a = ours.slice().sort(), b = converted.slice().sort();
+    const sameSet = a.length === b.length && a.every((s, i) => s === b[i]);
+    converterCheck = sameOrder ? `identical item list (${ours.length} items)`
+      : sameSet ? `identical item multiset, different order of equal times (${ours.length} items)`
+        : `DIFFERENT: ours ${ours.length} items, convertCsvToFsrsItems ${converted.length}`;
   }
 
   // timeout is the binding's progress-poll period in ms; computeParameters
@@ -269,7 +281,8 @@ function synthesize(outPath) {
     let day = Math.floor(rand() * 365);
     let t = start + day * DAY_MS + Math.floor(rand() * 12 * 3600000);
     const first = pickRating(rand() > 0.25);
-    const emit = (rating, state, ms) => out.push(`${cardId},${ms},${rating},${state},${1000 + Math.floor(rand() * 20000)}`);
+    const emit = (rating, state, ms) =>
+      out.push(`${cardId},${ms},${rating},${state},${1000 + Math.floor(rand() * 20000)}`);
     emit(first, 0, t);
     let real = truth.nextStates(null, 0.9, 0);
     let sched = scheduler.nextStates(null, 0.9, 0);
@@ -294,8 +307,9 @@ function synthesize(outPath) {
       const r = Math.pow(1 + (Math.pow(0.9, -1 / 0.2) - 1) * elapsed / realMem.stability, -0.2);
       const rating = pickRating(rand() < r);
       emit(rating, 2, t);
-      realMem = pickState(truth.nextStates(new BindingMemoryState(realMem.stability, realMem.difficulty), 0.9, elapsed), rating);
-      schedMem = pickState(scheduler.nextStates(new BindingMemoryState(schedMem.stability, schedMem.difficulty), 0.9, elapsed), rating);
+      const memory = (m) => new BindingMemoryState(m.stability, m.difficulty);
+      realMem = pickState(truth.nextStates(memory(realMem), 0.9, elapsed), rating);
+      schedMem = pickState(scheduler.nextStates(memory(schedMem), 0.9, elapsed), rating);
       if (rating === 1) {
         t += 600000;
         emit(3, 3, t);
