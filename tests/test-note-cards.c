@@ -480,6 +480,70 @@ test_copy_is_new (Fixture       *f,
 }
 
 static void
+test_cut_and_paste (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdNoteCardAnchor) anchor = NULL;
+  g_autoptr(SdNoteCardAnchor) again = NULL;
+  g_autofree char *b_path = g_build_filename (f->notes, "b.md", NULL);
+  g_autofree char *d_path = g_build_filename (f->notes, "d.md", NULL);
+  g_autofree char *f_path = g_build_filename (f->notes, "f.md", NULL);
+  g_autoptr(SdNoteCardAnchor) last = NULL;
+  gint64 card, other, third;
+
+  write_note (f, "a.md", "Moving card question::its answer\n\nStaying card::stays\n");
+  write_note (f, "b.md", "Other note card::other\n");
+  write_note (f, "c.md", "Another travelling card::goes to d\n");
+  write_note (f, "d.md", "# D\n");
+  write_note (f, "e.md", "Third wandering card::to f\n");
+  write_note (f, "f.md", "# F\n");
+  scan (f);
+  card = card_for (f, "Moving card", 0);
+  other = card_for (f, "Another travelling", 0);
+  review (f, card);
+  review (f, other);
+
+  /* Cut, saved and scanned; then pasted, saved and scanned. */
+  write_note (f, "a.md", "Staying card::stays\n");
+  scan (f);
+  assert_history (f, card, TRUE);
+  write_note (f, "b.md", "Other note card::other\n\nMoving card question::its answer\n");
+  scan (f);
+  assert_history (f, card, FALSE);
+  anchor = sd_note_cards_anchor_for_card (f->collection, card, &error);
+  g_assert_cmpstr (anchor->path, ==, b_path);
+  g_assert_cmpint (anchor->line_start, ==, 3);
+
+  /* Both saved before one scan, read in whatever order. */
+  write_note (f, "c.md", "# C\n");
+  write_note (f, "d.md", "# D\n\nAnother travelling card::goes to d\n");
+  scan (f);
+  assert_history (f, other, FALSE);
+  again = sd_note_cards_anchor_for_card (f->collection, other, &error);
+  g_assert_cmpstr (again->path, ==, d_path);
+  g_assert_cmpint (count (f, "notes"), ==, 5);
+
+  /* The same, the destination read first: the unstudied copy there gives
+   * way to the card with the history. */
+  third = card_for (f, "Third wandering", 0);
+  review (f, third);
+  g_assert_true (sd_collection_begin (f->collection, &error));
+  g_assert_true (sd_note_cards_sync_file (f->collection, file_id (f, "f.md"),
+                                          "# F\n\nThird wandering card::to f\n", &error));
+  g_assert_cmpint (count (f, "notes"), ==, 6);
+  g_assert_true (sd_note_cards_sync_file (f->collection, file_id (f, "e.md"), "# E\n", &error));
+  g_assert_true (sd_collection_commit (f->collection, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f, "notes"), ==, 5);
+  g_assert_cmpint (card_for (f, "Third wandering", 0), ==, third);
+  assert_history (f, third, FALSE);
+  last = sd_note_cards_anchor_for_card (f->collection, third, &error);
+  g_assert_cmpstr (last->path, ==, f_path);
+  g_assert_cmpint (last->line_start, ==, 3);
+}
+
+static void
 test_delete_and_restore (Fixture       *f,
                          gconstpointer  data)
 {
@@ -908,6 +972,7 @@ main (int    argc,
   ADD ("move-file", test_move_file);
   ADD ("move-across-scans", test_move_across_scans);
   ADD ("copy-is-new", test_copy_is_new);
+  ADD ("cut-and-paste", test_cut_and_paste);
   ADD ("delete-and-restore", test_delete_and_restore);
   ADD ("cloze-numbers", test_cloze_numbers);
   ADD ("block-id-wins", test_block_id_wins);

@@ -22,6 +22,10 @@
 
 /* Text at least this similar (0…1) is the same card, edited. */
 #define SIMILARITY_MIN 0.6
+/* Beyond this many text comparisons, only cards at most SIMILARITY_WINDOW
+ * places from where they were are compared. */
+#define SIMILARITY_MAX_PAIRS 40000
+#define SIMILARITY_WINDOW    100
 
 #define CONFIG_INLINE             "cards.inline_separator"
 #define CONFIG_INLINE_REVERSED    "cards.inline_reversed_separator"
@@ -450,29 +454,39 @@ file_path (SdCollection *collection,
 
 typedef struct
 {
-  gint64  file_id;
-  gint64  folder_id;
-  char   *relpath;
-} Group;
+  gint64   file_id;
+  gint64   folder_id;
+  char    *relpath;
+  gint64   note_id;
+  gboolean retired;
+} Found;
 
 static void
-group_free (Group *group)
+found_free (Found *found)
 {
-  g_free (group->relpath);
-  g_free (group);
+  g_free (found->relpath);
+  g_free (found);
 }
 
-/* A renamed or moved file shows up as a new path while the old one is gone
- * from disk (its index row goes at the end of the scan, or went in an
- * earlier one). The notes of such a file that shares a card with this one,
- * by text or by block id, are candidates too. */
+/* Candidates from other files, found through a card they share with this
+ * one by text or by block id:
+ *
+ * - every note of a file that is gone from disk: a renamed or moved file
+ *   shows up as a new path while the old one is gone (its index row goes at
+ *   the end of the scan, or went in an earlier one);
+ * - a retired note of a file that still exists: a card cut from one note
+ *   and pasted into another (saved and scanned in that order).
+ *
+ * A live note of a file that still exists is never taken: a copy holds
+ * cards of its own. */
 static gboolean
 pool_moved (Sync       *sync,
             GPtrArray  *parsed,
             GError    **error)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) exists = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) found_free);
   g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
   sqlite3_stmt *stmt;
 
@@ -493,10 +507,11 @@ pool_moved (Sync       *sync,
         continue;
 
       stmt = sd_collection_prepare (sync->collection,
-                                    "SELECT DISTINCT coalesce (file_id, 0), coalesce (folder_id, 0),"
-                                    " relpath FROM note_anchors"
+                                    "SELECT coalesce (file_id, 0), coalesce (folder_id, 0), relpath,"
+                                    " note_id, retired FROM note_anchors"
                                     " WHERE (fingerprint = ?1 OR block_id = ?2)"
-                                    " AND (file_id IS NULL OR file_id <> ?3)",
+                                    " AND (file_id IS NULL OR file_id <> ?3)"
+                                    " ORDER BY note_id",
                                     error);
       if (stmt == NULL)
         return FALSE;
@@ -505,40 +520,65 @@ pool_moved (Sync       *sync,
       sqlite3_bind_int64 (stmt, 3, sync->file_id);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
-          Group *group = g_new0 (Group, 1);
-          char *key;
+          Found *row = g_new0 (Found, 1);
 
-          group->file_id = sqlite3_column_int64 (stmt, 0);
-          group->folder_id = sqlite3_column_int64 (stmt, 1);
-          group->relpath = sd_column_dup (stmt, 2);
-          key = group->file_id != 0
-            ? g_strdup_printf ("f%" G_GINT64_FORMAT, group->file_id)
-            : g_strdup_printf ("p%" G_GINT64_FORMAT ":%s", group->folder_id, group->relpath);
-          if (g_hash_table_add (seen, key))
-            g_ptr_array_add (groups, group);
-          else
-            group_free (group);
+          row->file_id = sqlite3_column_int64 (stmt, 0);
+          row->folder_id = sqlite3_column_int64 (stmt, 1);
+          row->relpath = sd_column_dup (stmt, 2);
+          row->note_id = sqlite3_column_int64 (stmt, 3);
+          row->retired = sqlite3_column_int (stmt, 4) != 0;
+          g_ptr_array_add (found, row);
         }
       sqlite3_reset (stmt);
     }
 
-  for (guint i = 0; i < groups->len; i++)
+  for (guint i = 0; i < found->len; i++)
     {
-      Group *group = groups->pdata[i];
+      Found *row = found->pdata[i];
+      gboolean whole_file = TRUE;
+      char *key;
 
-      if (group->file_id != 0)
+      if (row->file_id != 0)
         {
-          g_autofree char *path = file_path (sync->collection, group->file_id);
+          gboolean *there = g_hash_table_lookup (exists, &row->file_id);
 
-          /* Still there: a copy, whose cards are cards of their own. */
-          if (path == NULL || g_file_test (path, G_FILE_TEST_EXISTS))
+          if (there == NULL)
+            {
+              g_autofree char *path = file_path (sync->collection, row->file_id);
+
+              there = g_new (gboolean, 1);
+              *there = path == NULL || g_file_test (path, G_FILE_TEST_EXISTS);
+              g_hash_table_insert (exists, g_memdup2 (&row->file_id, sizeof row->file_id), there);
+            }
+          if (*there && !row->retired)
             continue;
+          whole_file = !*there;
+        }
+
+      if (!whole_file)
+        {
+          stmt = sd_collection_prepare (sync->collection, ANCHOR_COLUMNS "WHERE note_id = ?", error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, row->note_id);
+          pool_rows (sync, stmt, TRUE);
+          continue;
+        }
+
+      key = row->file_id != 0
+        ? g_strdup_printf ("f%" G_GINT64_FORMAT, row->file_id)
+        : g_strdup_printf ("p%" G_GINT64_FORMAT ":%s", row->folder_id, row->relpath);
+      if (!g_hash_table_add (groups, key))
+        continue;
+
+      if (row->file_id != 0)
+        {
           stmt = sd_collection_prepare (sync->collection,
                                         ANCHOR_COLUMNS "WHERE file_id = ? ORDER BY position, note_id",
                                         error);
           if (stmt == NULL)
             return FALSE;
-          sqlite3_bind_int64 (stmt, 1, group->file_id);
+          sqlite3_bind_int64 (stmt, 1, row->file_id);
         }
       else
         {
@@ -548,9 +588,9 @@ pool_moved (Sync       *sync,
                                         error);
           if (stmt == NULL)
             return FALSE;
-          sqlite3_bind_text (stmt, 1, group->relpath, -1, SQLITE_STATIC);
-          if (group->folder_id != 0)
-            sqlite3_bind_int64 (stmt, 2, group->folder_id);
+          sqlite3_bind_text (stmt, 1, row->relpath, -1, SQLITE_STATIC);
+          if (row->folder_id != 0)
+            sqlite3_bind_int64 (stmt, 2, row->folder_id);
           else
             sqlite3_bind_null (stmt, 2);
         }
@@ -623,6 +663,17 @@ match_phase (GPtrArray *parsed,
              Phase      phase)
 {
   g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
+  guint left_p = 0, left_a = 0;
+  int window = G_MAXINT;
+
+  /* Comparing texts costs; in a very large note that changed a lot, only
+   * cards near where they were are compared. */
+  for (guint i = 0; i < parsed->len; i++)
+    left_p += ((Parsed *) parsed->pdata[i])->match == NULL;
+  for (guint j = 0; j < pool->len; j++)
+    left_a += !((Anchor *) pool->pdata[j])->matched;
+  if (phase == PHASE_SIMILAR && (guint64) left_p * left_a > SIMILARITY_MAX_PAIRS)
+    window = SIMILARITY_WINDOW;
 
   for (guint i = 0; i < parsed->len; i++)
     {
@@ -635,7 +686,7 @@ match_phase (GPtrArray *parsed,
           Anchor *a = pool->pdata[j];
           Pair pair = { p, a, 0 };
 
-          if (a->matched || !compatible (p, a))
+          if (a->matched || !compatible (p, a) || abs (p->index - a->position) > window)
             continue;
 
           switch (phase)
@@ -977,14 +1028,145 @@ apply_card (Sync     *sync,
   return write_anchor (sync, p, note->id, error);
 }
 
+/* A card whose text left this file while the same card (same text or block
+ * id) sits, never studied, in another note: the text moved, and the history
+ * goes with it. The unstudied note gives its place, fields and deck to the
+ * old one and goes. This makes a card cut from one note and pasted into
+ * another keep its history whichever file a scan reads first. */
+static gboolean
+adopt_successor (Sync      *sync,
+                 Anchor    *anchor,
+                 gboolean  *adopted,
+                 GError   **error)
+{
+  g_autoptr(SdNote) old = NULL;
+  g_autoptr(SdNote) successor = NULL;
+  g_autoptr(SdNotetype) notetype = NULL;
+  g_autoptr(GArray) ords = NULL;
+  sqlite3_stmt *stmt;
+  gint64 successor_id = 0, deck_id = 0;
+
+  *adopted = FALSE;
+
+  /* Only a card with a history has anything to hand over. */
+  stmt = sd_collection_prepare (sync->collection,
+                                "SELECT 1 FROM cards WHERE note_id = ? AND (type <> 0 OR reps > 0"
+                                " OR EXISTS (SELECT 1 FROM revlog r WHERE r.card_id = cards.id))"
+                                " LIMIT 1",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, anchor->note_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return TRUE;
+    }
+  sqlite3_reset (stmt);
+
+  stmt = sd_collection_prepare (sync->collection,
+                                "SELECT a.note_id, (SELECT c.deck_id FROM cards c"
+                                "   WHERE c.note_id = a.note_id ORDER BY c.ord LIMIT 1)"
+                                " FROM note_anchors a"
+                                " WHERE (a.fingerprint = ?1 OR a.block_id = ?2)"
+                                " AND a.file_id IS NOT NULL AND a.file_id <> ?3 AND a.retired = 0"
+                                " AND (a.kind = 2) = (?4 = 2)"
+                                " AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.note_id = a.note_id"
+                                "   AND (c.type <> 0 OR c.reps > 0"
+                                "   OR EXISTS (SELECT 1 FROM revlog r WHERE r.card_id = c.id)))"
+                                " ORDER BY (?2 IS NOT NULL AND a.block_id = ?2) DESC, a.note_id LIMIT 1",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, anchor->fingerprint, -1, SQLITE_STATIC);
+  sd_bind_text (stmt, 2, anchor->block_id);
+  sqlite3_bind_int64 (stmt, 3, sync->file_id);
+  sqlite3_bind_int (stmt, 4, anchor->kind);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      successor_id = sqlite3_column_int64 (stmt, 0);
+      deck_id = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (successor_id == 0)
+    return TRUE;
+
+  old = sd_note_load (sync->collection, anchor->note_id, error);
+  successor = sd_note_load (sync->collection, successor_id, error);
+  if (old == NULL || successor == NULL)
+    return FALSE;
+
+  stmt = sd_collection_prepare (sync->collection,
+                                "UPDATE note_anchors SET (file_id, folder_id, relpath, kind, deck,"
+                                " heading, line_start, line_end, block_id, fingerprint, position,"
+                                " retired) = (SELECT file_id, folder_id, relpath, kind, deck, heading,"
+                                " line_start, line_end, block_id, fingerprint, position, 0"
+                                " FROM note_anchors WHERE note_id = ?1) WHERE note_id = ?2",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, successor_id);
+  sqlite3_bind_int64 (stmt, 2, anchor->note_id);
+  if (!sd_collection_step_done (sync->collection, stmt, error))
+    return FALSE;
+  if (!sd_note_delete (sync->collection, successor_id, error))
+    return FALSE;
+
+  old->notetype_id = successor->notetype_id;
+  g_strfreev (old->fields);
+  old->fields = g_steal_pointer (&successor->fields);
+  g_strfreev (old->tags);
+  old->tags = g_steal_pointer (&successor->tags);
+  old->source_file = successor->source_file;
+  g_free (old->source_heading);
+  old->source_heading = g_steal_pointer (&successor->source_heading);
+  if (!sd_note_update (sync->collection, old, error))
+    return FALSE;
+
+  if (deck_id != 0)
+    {
+      stmt = sd_collection_prepare (sync->collection,
+                                    "UPDATE cards SET deck_id = ?, mtime = ?"
+                                    " WHERE note_id = ? AND deck_id <> ?",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, deck_id);
+      sqlite3_bind_int64 (stmt, 2, sd_clock_now ());
+      sqlite3_bind_int64 (stmt, 3, old->id);
+      sqlite3_bind_int64 (stmt, 4, deck_id);
+      if (!sd_collection_step_done (sync->collection, stmt, error))
+        return FALSE;
+    }
+
+  notetype = sd_notetype_load (sync->collection, old->notetype_id, error);
+  if (notetype == NULL)
+    return FALSE;
+  ords = sd_card_ords_for_note (notetype, old);
+  if (!set_cards_retired (sync->collection, old->id, ords, error)
+      || !sd_card_generate (sync->collection, old, deck_id ? deck_id : SD_DECK_DEFAULT_ID, NULL,
+                            error))
+    return FALSE;
+
+  *adopted = TRUE;
+  return TRUE;
+}
+
 static gboolean
 retire_anchor (Sync     *sync,
                Anchor   *anchor,
                GError  **error)
 {
-  sqlite3_stmt *stmt = sd_collection_prepare (sync->collection,
-                                              "UPDATE note_anchors SET retired = 1 WHERE note_id = ?",
-                                              error);
+  sqlite3_stmt *stmt;
+  gboolean adopted;
+
+  if (!adopt_successor (sync, anchor, &adopted, error))
+    return FALSE;
+  if (adopted)
+    return TRUE;
+
+  stmt = sd_collection_prepare (sync->collection,
+                                "UPDATE note_anchors SET retired = 1 WHERE note_id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, anchor->note_id);
