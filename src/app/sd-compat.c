@@ -123,7 +123,10 @@ message_response_cb (AdwMessageDialog *dialog,
 {
   g_autoptr(GTask) task = user_data;
 
+  /* Closing the dialog after a response emits ::response once more. */
+  g_signal_handlers_disconnect_by_func (dialog, message_response_cb, user_data);
   g_task_return_boolean (task, g_strcmp0 (response, "confirm") == 0);
+  gtk_window_close (GTK_WINDOW (dialog));
 }
 
 void

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "sd-collection.h"
+#include "sd-rich-view.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,7 @@ void        sd_notes_pane_open_at_line   (SdNotesPane  *self,
                                           int           line);
 const char *sd_notes_pane_get_path       (SdNotesPane  *self);
 const char *sd_notes_pane_get_page       (SdNotesPane  *self);
+SdRichView *sd_notes_pane_get_view      (SdNotesPane  *self);
+GtkTextBuffer *sd_notes_pane_get_source_buffer (SdNotesPane *self);
 
 G_END_DECLS

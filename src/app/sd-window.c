@@ -74,6 +74,7 @@ sd_window_new (SdApplication *application,
   sd_deck_list_set_collection (self->deck_list, collection);
   sd_notes_list_set_collection (self->notes_list, collection);
   sd_notes_pane_set_collection (self->notes_pane, collection);
+  g_signal_connect_object (self->notes_pane, "saved", G_CALLBACK (rescan), self, G_CONNECT_SWAPPED);
   sd_review_pane_set_collection (self->review_pane, collection);
 
   if (collection == NULL)

@@ -40,6 +40,8 @@ struct _SdRichView
   guint        children_idle;
   gulong       vadj_handler;
   GtkAdjustment *vadj;
+  char        *pending_slug;   /* a heading to place exactly once lines are measured */
+  guint        place_id;
 };
 
 G_DEFINE_FINAL_TYPE (SdRichView, sd_rich_view, GTK_TYPE_TEXT_VIEW)
@@ -341,6 +343,8 @@ on_vadjustment_value_changed (GtkAdjustment *adjustment,
   queue_near_children (self);
 }
 
+static gboolean scroll_to_heading_now (SdRichView *self, const char *slug);
+
 static void
 on_notify_vadjustment (SdRichView *self)
 {
@@ -350,11 +354,15 @@ on_notify_vadjustment (SdRichView *self)
     return;
 
   if (self->vadj != NULL)
-    g_clear_signal_handler (&self->vadj_handler, self->vadj);
+    {
+      g_clear_signal_handler (&self->vadj_handler, self->vadj);
+    }
   g_set_object (&self->vadj, vadj);
   if (vadj != NULL)
-    self->vadj_handler = g_signal_connect (vadj, "value-changed",
-                                           G_CALLBACK (on_vadjustment_value_changed), self);
+    {
+      self->vadj_handler = g_signal_connect (vadj, "value-changed",
+                                             G_CALLBACK (on_vadjustment_value_changed), self);
+    }
 }
 
 static void
@@ -620,8 +628,12 @@ sd_rich_view_dispose (GObject *object)
 
   clear_children (self);
   if (self->vadj != NULL)
-    g_clear_signal_handler (&self->vadj_handler, self->vadj);
+    {
+      g_clear_signal_handler (&self->vadj_handler, self->vadj);
+    }
   g_clear_object (&self->vadj);
+  g_clear_handle_id (&self->place_id, g_source_remove);
+  g_clear_pointer (&self->pending_slug, g_free);
 
   G_OBJECT_CLASS (sd_rich_view_parent_class)->dispose (object);
 }
@@ -873,6 +885,7 @@ sd_rich_view_set_text (SdRichView *self,
   if (self->text == text)
     return;
 
+  g_clear_pointer (&self->pending_slug, g_free);
   if (self->text != NULL)
     g_signal_handlers_disconnect_by_func (self->text, on_text_buffer_changed, self);
   g_set_object (&self->text, text);
@@ -906,11 +919,45 @@ gboolean
 sd_rich_view_scroll_to_heading (SdRichView *self,
                                 const char *slug)
 {
-  g_autofree char *name = NULL;
-  GtkTextMark *mark;
-
   g_return_val_if_fail (SD_IS_RICH_VIEW (self), FALSE);
   g_return_val_if_fail (slug != NULL, FALSE);
+
+  return scroll_to_heading_now (self, slug);
+}
+
+static gboolean
+place_heading_cb (gpointer user_data)
+{
+  SdRichView *self = user_data;
+  g_autofree char *slug = g_steal_pointer (&self->pending_slug);
+  g_autofree char *name = NULL;
+  GtkTextMark *mark;
+  GtkTextIter iter;
+  int y, height;
+
+  self->place_id = 0;
+  if (slug == NULL || self->text == NULL || self->vadj == NULL)
+    return G_SOURCE_REMOVE;
+
+  name = g_strconcat ("heading:", slug, NULL);
+  mark = gtk_text_buffer_get_mark (sd_rich_text_get_buffer (self->text), name);
+  if (mark == NULL)
+    return G_SOURCE_REMOVE;
+
+  /* scroll_to_mark() aligns the glyphs, cutting off the heading's space
+   * above; once the lines are measured, put the whole line at the top. */
+  gtk_text_buffer_get_iter_at_mark (sd_rich_text_get_buffer (self->text), &iter, mark);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self), &iter, &y, &height);
+  gtk_adjustment_set_value (self->vadj, y + gtk_text_view_get_top_margin (GTK_TEXT_VIEW (self)));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+scroll_to_heading_now (SdRichView *self,
+                       const char *slug)
+{
+  g_autofree char *name = NULL;
+  GtkTextMark *mark;
 
   if (self->text == NULL)
     return FALSE;
@@ -920,22 +967,13 @@ sd_rich_view_scroll_to_heading (SdRichView *self,
   if (mark == NULL)
     return FALSE;
 
-  /* scroll_to_mark() aligns the glyphs, cutting off the heading's space
-   * above; with a layout, put the whole line at the top. */
-  if (self->vadj != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      GtkTextIter iter;
-      int y, height;
-
-      gtk_text_buffer_get_iter_at_mark (sd_rich_text_get_buffer (self->text), &iter, mark);
-      gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self), &iter, &y, &height);
-      gtk_adjustment_set_value (self->vadj, y + gtk_text_view_get_top_margin (GTK_TEXT_VIEW (self)));
-    }
-  else
-    {
-      gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self), mark, 0.0, TRUE, 0.0, 0.0);
-    }
-
+  /* Lines are measured lazily: scroll_to_mark() waits for the measuring,
+   * and the exact placement follows when the view is idle again. */
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self), mark, 0.0, TRUE, 0.0, 0.0);
+  g_free (self->pending_slug);
+  self->pending_slug = g_strdup (slug);
+  g_clear_handle_id (&self->place_id, g_source_remove);
+  self->place_id = g_idle_add_full (G_PRIORITY_LOW, place_heading_cb, self, NULL);
   return TRUE;
 }
 
