@@ -2135,33 +2135,9 @@ insert_note (Import      *imp,
              SdNotetype  *notetype,
              GError     **error)
 {
-  g_autofree char *fields = g_strjoinv (SD_NOTE_FIELD_SEPARATOR, note->fields);
-  g_autofree char *tags = sd_note_join_tags ((const char * const *) note->tags);
-  g_autofree char *sort_field = NULL;
-  guint n = g_strv_length (note->fields);
-  sqlite3_stmt *stmt;
-
-  sort_field = sd_html_text_sort_field (note->fields[MIN (notetype->sort_field, n - 1)]);
   if (note->id == 0)
     note->id = sd_collection_new_id (imp->collection, "notes");
-
-  stmt = sd_collection_prepare (imp->collection,
-                                "INSERT INTO notes (id, guid, notetype_id, fields, sort_field,"
-                                " checksum, tags, mtime, source_file, source_heading, anki_extra)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, '', ?)",
-                                error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, note->id);
-  sqlite3_bind_text (stmt, 2, note->guid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, note->notetype_id);
-  sqlite3_bind_text (stmt, 4, fields, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, sort_field, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, sd_html_text_field_checksum (note->fields[0]));
-  sqlite3_bind_text (stmt, 7, tags, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 8, note->mtime);
-  sqlite3_bind_text (stmt, 9, note->anki_extra ? note->anki_extra : "", -1, SQLITE_STATIC);
-  return sd_collection_step_done (imp->collection, stmt, error);
+  return sd_note_insert_for_type (imp->collection, note, notetype, error);
 }
 
 static gboolean

@@ -371,56 +371,11 @@ add_cards (CsvImport   *imp,
            gint64       deck_id,
            GError     **error)
 {
-  g_autoptr(GArray) ords = g_array_new (FALSE, FALSE, sizeof (int));
-
-  if (notetype->kind == SD_NOTETYPE_CLOZE)
-    {
-      g_autoptr(GArray) numbers = sd_cloze_numbers_in_fields ((const char * const *) note->fields,
-                                                             g_strv_length (note->fields));
-      for (guint i = 0; numbers != NULL && i < numbers->len; i++)
-        {
-          int ord = (int) sd_cloze_card_ord_for_number (g_array_index (numbers, guint, i));
-          gboolean seen = FALSE;
-
-          for (guint j = 0; j < ords->len; j++)
-            seen |= g_array_index (ords, int, j) == ord;
-          if (!seen)
-            g_array_append_val (ords, ord);
-        }
-      if (ords->len == 0)
-        {
-          int zero = 0;
-          g_array_append_val (ords, zero);
-        }
-    }
-  else
-    {
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
-
-      for (guint i = 0; i < notetype->fields->len; i++)
-        g_ptr_array_add (names, ((SdField *) g_ptr_array_index (notetype->fields, i))->name);
-
-      for (guint t = 0; t < notetype->templates->len; t++)
-        {
-          SdCardTemplate *tmpl = g_ptr_array_index (notetype->templates, t);
-          g_autoptr(SdTemplate) parsed = sd_template_parse (tmpl->front, NULL);
-          SdTemplateContext ctx = { 0 };
-
-          ctx.field_names = (const char * const *) names->pdata;
-          ctx.field_values = (const char * const *) note->fields;
-          ctx.n_fields = names->len;
-          ctx.card_ord = t;
-          if (parsed != NULL && sd_template_renders_nonempty (parsed, &ctx))
-            {
-              int ord = (int) t;
-              g_array_append_val (ords, ord);
-            }
-        }
-    }
+  g_autoptr(GArray) ords = sd_card_ords_for_note (notetype, note);
 
   for (guint i = 0; i < ords->len; i++)
     {
-      int ord = g_array_index (ords, int, i);
+      int ord = (int) g_array_index (ords, guint, i);
       g_autoptr(SdCard) card = NULL;
       sqlite3_stmt *exists = sd_collection_prepare (imp->collection,
                                                     "SELECT 1 FROM cards WHERE note_id = ?"

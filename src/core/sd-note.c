@@ -117,16 +117,15 @@ sd_note_split_tags (const char *text)
 }
 
 static gboolean
-check_fields (SdCollection  *collection,
-              SdNote        *note,
-              char         **sort_field,
-              guint32       *checksum,
-              GError       **error)
+check_fields (const SdNotetype  *notetype,
+              SdNote            *note,
+              char             **sort_field,
+              guint32           *checksum,
+              GError           **error)
 {
-  g_autoptr(SdNotetype) notetype = sd_notetype_load (collection, note->notetype_id, NULL);
   guint n = note->fields ? g_strv_length (note->fields) : 0;
 
-  if (notetype == NULL)
+  if (notetype == NULL || notetype->id != note->notetype_id)
     {
       g_set_error (error, SD_COLLECTION_ERROR, SD_COLLECTION_ERROR_INVALID,
                    _("Note uses note type %" G_GINT64_FORMAT ", which does not exist"),
@@ -157,18 +156,22 @@ check_fields (SdCollection  *collection,
 }
 
 static gboolean
-write_note (SdCollection  *collection,
-            SdNote        *note,
-            const char    *sql,
-            GError       **error)
+write_note (SdCollection      *collection,
+            const SdNotetype  *notetype,
+            SdNote            *note,
+            const char        *sql,
+            GError           **error)
 {
+  g_autoptr(SdNotetype) loaded = NULL;
   g_autofree char *sort_field = NULL;
   g_autofree char *fields = NULL;
   g_autofree char *tags = NULL;
   guint32 checksum = 0;
   sqlite3_stmt *stmt;
 
-  if (!check_fields (collection, note, &sort_field, &checksum, error))
+  if (notetype == NULL)
+    notetype = loaded = sd_notetype_load (collection, note->notetype_id, NULL);
+  if (!check_fields (notetype, note, &sort_field, &checksum, error))
     return FALSE;
 
   if (note->mtime == 0)
@@ -210,6 +213,22 @@ sd_note_insert (SdCollection  *collection,
                 SdNote        *note,
                 GError       **error)
 {
+  return sd_note_insert_for_type (collection, note, NULL, error);
+}
+
+/**
+ * sd_note_insert_for_type:
+ * @notetype: (nullable): the note's note type when the caller has it loaded
+ *   already (an import of many notes), or %NULL
+ *
+ * Like sd_note_insert(), without reading the note type again.
+ */
+gboolean
+sd_note_insert_for_type (SdCollection      *collection,
+                         SdNote            *note,
+                         const SdNotetype  *notetype,
+                         GError           **error)
+{
   if (note->id == 0)
     note->id = sd_collection_new_id (collection, "notes");
   if (note->guid == NULL || note->guid[0] == '\0')
@@ -217,7 +236,7 @@ sd_note_insert (SdCollection  *collection,
       g_free (note->guid);
       note->guid = sd_note_new_guid ();
     }
-  return write_note (collection, note,
+  return write_note (collection, notetype, note,
                      "INSERT INTO notes (guid, notetype_id, fields, sort_field, checksum, tags,"
                      " mtime, source_file, source_heading, anki_extra, id)"
                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -230,7 +249,7 @@ sd_note_update (SdCollection  *collection,
                 GError       **error)
 {
   note->mtime = sd_clock_now ();
-  if (!write_note (collection, note,
+  if (!write_note (collection, NULL, note,
                    "UPDATE notes SET guid = ?, notetype_id = ?, fields = ?, sort_field = ?,"
                    " checksum = ?, tags = ?, mtime = ?, source_file = ?, source_heading = ?,"
                    " anki_extra = ? WHERE id = ?",

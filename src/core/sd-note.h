@@ -8,6 +8,7 @@
 #pragma once
 
 #include "sd-collection.h"
+#include "sd-notetype.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,10 @@ gint64     sd_note_find_by_guid   (SdCollection   *collection,
                                    const char     *guid);
 gboolean   sd_note_insert         (SdCollection   *collection,
                                    SdNote         *note,
+                                   GError        **error);
+gboolean   sd_note_insert_for_type (SdCollection   *collection,
+                                   SdNote         *note,
+                                   const SdNotetype *notetype,
                                    GError        **error);
 gboolean   sd_note_update         (SdCollection   *collection,
                                    SdNote         *note,

@@ -42,16 +42,15 @@ sd_revlog_insert (SdCollection   *collection,
   sqlite3_bind_int (stmt, 5, entry->interval);
   sqlite3_bind_int (stmt, 6, entry->last_interval);
   sqlite3_bind_int (stmt, 7, entry->ease);
+  /* Anki's logs carry FSRS difficulty without stability; keep what is known. */
   if (entry->stability > 0)
-    {
-      sqlite3_bind_double (stmt, 8, entry->stability);
-      sqlite3_bind_double (stmt, 9, entry->difficulty);
-    }
+    sqlite3_bind_double (stmt, 8, entry->stability);
   else
-    {
-      sqlite3_bind_null (stmt, 8);
-      sqlite3_bind_null (stmt, 9);
-    }
+    sqlite3_bind_null (stmt, 8);
+  if (entry->difficulty > 0)
+    sqlite3_bind_double (stmt, 9, entry->difficulty);
+  else
+    sqlite3_bind_null (stmt, 9);
   sqlite3_bind_int (stmt, 10, entry->duration_ms);
   return sd_collection_step_done (collection, stmt, error);
 }
