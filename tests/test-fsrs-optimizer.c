@@ -1010,6 +1010,26 @@ test_training (void)
   g_assert_true (sd_fsrs_evaluate (&d, items, &defaults, &error));
   g_assert_cmpfloat (fitted.log_loss_weighted, <, defaults.log_loss_weighted);
 
+  /* Items longer than max_seq_len are left out of training only. */
+  g_assert_cmpuint (fit.n_batch_items, ==, fit.n_train_items);
+  config.max_seq_len = 4;
+  {
+    SdFsrsFitResult short_fit;
+    guint n_short = 0;
+    g_autofree gboolean *in_train = g_new (gboolean, items->items->len);
+    g_autofree gboolean *in_init = g_new (gboolean, items->items->len);
+
+    sd_fsrs_outlier_filter (items, in_train, in_init);
+    for (guint i = 0; i < items->items->len; i++)
+      n_short += in_train[i] && sd_fsrs_items_get (items, i)->len <= 4 ? 1 : 0;
+    g_assert_true (sd_fsrs_optimize (items, &config, &short_fit, &error));
+    g_assert_cmpint (short_fit.kind, ==, SD_FSRS_FIT_TRAINED);
+    g_assert_cmpuint (short_fit.n_train_items, ==, fit.n_train_items);
+    g_assert_cmpuint (short_fit.n_batch_items, ==, n_short);
+    g_assert_cmpuint (n_short, <, fit.n_train_items);
+  }
+  config.max_seq_len = 256;
+
   /* Clipping with several relearning steps caps w17·w18. */
   config.n_relearning_steps = 3;
   g_assert_true (sd_fsrs_optimize (items, &config, &fit, &error));
