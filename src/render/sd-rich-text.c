@@ -30,6 +30,10 @@ struct _SdRichDoc
   GArray          *images;       /* SdRichImage */
   GPtrArray       *tables;       /* SdRichTable */
   GArray          *headings;     /* SdRichHeading */
+  GPtrArray       *strings;      /* interned (char *); NULL until used */
+  GHashTable      *string_index; /* string → index + 1 */
+  GArray          *widgets;      /* SdRichWidget; NULL until used */
+  GArray          *ranges;       /* SdRichRange; NULL until used */
   guint            link_depth;
   guint            open_link;
 };
@@ -60,6 +64,23 @@ clear_heading (gpointer data)
 
   g_free (heading->text);
   g_free (heading->slug);
+}
+
+static void
+clear_widget (gpointer data)
+{
+  SdRichWidget *widget = data;
+
+  g_free (widget->kind);
+  g_free (widget->data);
+}
+
+static void
+clear_range (gpointer data)
+{
+  SdRichRange *range = data;
+
+  g_free (range->name);
 }
 
 SdRichDoc *
@@ -113,6 +134,10 @@ sd_rich_doc_unref (SdRichDoc *doc)
   g_array_unref (doc->images);
   g_ptr_array_unref (doc->tables);
   g_array_unref (doc->headings);
+  g_clear_pointer (&doc->strings, g_ptr_array_unref);
+  g_clear_pointer (&doc->string_index, g_hash_table_unref);
+  g_clear_pointer (&doc->widgets, g_array_unref);
+  g_clear_pointer (&doc->ranges, g_array_unref);
   g_free (doc);
 }
 
@@ -426,6 +451,190 @@ sd_rich_doc_heading (SdRichDoc  *doc,
   op->index = doc->headings->len - 1;
 }
 
+/**
+ * sd_rich_doc_intern:
+ * @string: a string a style refers to (SD_RICH_STYLE_FAMILY)
+ *
+ * Returns: the index of @string in the doc's string table, the same for
+ *   equal strings
+ */
+guint
+sd_rich_doc_intern (SdRichDoc  *doc,
+                    const char *string)
+{
+  gpointer found;
+  char *copy;
+
+  g_return_val_if_fail (doc != NULL, 0);
+  g_return_val_if_fail (string != NULL, 0);
+
+  if (doc->strings == NULL)
+    {
+      doc->strings = g_ptr_array_new_with_free_func (g_free);
+      doc->string_index = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+
+  found = g_hash_table_lookup (doc->string_index, string);
+  if (found != NULL)
+    return GPOINTER_TO_UINT (found) - 1;
+
+  copy = g_strdup (string);
+  g_ptr_array_add (doc->strings, copy);
+  g_hash_table_insert (doc->string_index, copy, GUINT_TO_POINTER (doc->strings->len));
+
+  return doc->strings->len - 1;
+}
+
+const char *
+sd_rich_doc_get_string (SdRichDoc *doc,
+                        guint      index)
+{
+  g_return_val_if_fail (doc != NULL, NULL);
+  g_return_val_if_fail (doc->strings != NULL && index < doc->strings->len, NULL);
+
+  return g_ptr_array_index (doc->strings, index);
+}
+
+/**
+ * sd_rich_doc_widget:
+ * @kind: what the consumer should put there
+ * @data: (nullable): its argument
+ *
+ * Appends the place of a widget the consumer creates (one U+FFFC).
+ */
+void
+sd_rich_doc_widget (SdRichDoc  *doc,
+                    const char *kind,
+                    const char *data)
+{
+  SdRichWidget widget = { 0, };
+
+  g_return_if_fail (doc != NULL);
+  g_return_if_fail (kind != NULL);
+
+  if (doc->widgets == NULL)
+    {
+      doc->widgets = g_array_new (FALSE, FALSE, sizeof (SdRichWidget));
+      g_array_set_clear_func (doc->widgets, clear_widget);
+    }
+
+  widget.kind = g_strdup (kind);
+  widget.data = g_strdup (data);
+  widget.offset = doc->length;
+  g_array_append_val (doc->widgets, widget);
+  append_object (doc, SD_RICH_OP_WIDGET, doc->widgets->len - 1, 0);
+}
+
+guint
+sd_rich_doc_get_n_widgets (SdRichDoc *doc)
+{
+  g_return_val_if_fail (doc != NULL, 0);
+
+  return doc->widgets != NULL ? doc->widgets->len : 0;
+}
+
+const SdRichWidget *
+sd_rich_doc_get_widget (SdRichDoc *doc,
+                        guint      i)
+{
+  g_return_val_if_fail (doc != NULL, NULL);
+  g_return_val_if_fail (i < sd_rich_doc_get_n_widgets (doc), NULL);
+
+  return &g_array_index (doc->widgets, SdRichWidget, i);
+}
+
+/* Names the character range [@start, @end). */
+void
+sd_rich_doc_add_range (SdRichDoc  *doc,
+                       const char *name,
+                       int         start,
+                       int         end)
+{
+  SdRichRange range = { 0, };
+
+  g_return_if_fail (doc != NULL);
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (start <= end);
+
+  if (doc->ranges == NULL)
+    {
+      doc->ranges = g_array_new (FALSE, FALSE, sizeof (SdRichRange));
+      g_array_set_clear_func (doc->ranges, clear_range);
+    }
+
+  range.name = g_strdup (name);
+  range.start = start;
+  range.end = end;
+  g_array_append_val (doc->ranges, range);
+}
+
+guint
+sd_rich_doc_get_n_ranges (SdRichDoc *doc)
+{
+  g_return_val_if_fail (doc != NULL, 0);
+
+  return doc->ranges != NULL ? doc->ranges->len : 0;
+}
+
+const SdRichRange *
+sd_rich_doc_get_range (SdRichDoc *doc,
+                       guint      i)
+{
+  g_return_val_if_fail (doc != NULL, NULL);
+  g_return_val_if_fail (i < sd_rich_doc_get_n_ranges (doc), NULL);
+
+  return &g_array_index (doc->ranges, SdRichRange, i);
+}
+
+/* The first range called @name, or NULL. */
+const SdRichRange *
+sd_rich_doc_find_range (SdRichDoc  *doc,
+                        const char *name)
+{
+  g_return_val_if_fail (doc != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < sd_rich_doc_get_n_ranges (doc); i++)
+    {
+      const SdRichRange *range = &g_array_index (doc->ranges, SdRichRange, i);
+
+      if (g_str_equal (range->name, name))
+        return range;
+    }
+
+  return NULL;
+}
+
+/**
+ * sd_rich_doc_gap_last_paragraph:
+ *
+ * Gives the last paragraph end space below it, if nothing but style
+ * changes came after it (an HTML block whose margin arrives after the line
+ * was already ended by a <br>).
+ *
+ * Returns: FALSE if there is no such paragraph end
+ */
+gboolean
+sd_rich_doc_gap_last_paragraph (SdRichDoc *doc)
+{
+  g_return_val_if_fail (doc != NULL, FALSE);
+
+  for (guint i = doc->ops->len; i > 0; i--)
+    {
+      SdRichOp *op = &g_array_index (doc->ops, SdRichOp, i - 1);
+
+      if (op->kind == SD_RICH_OP_PARAGRAPH_END)
+        {
+          op->arg = TRUE;
+          return TRUE;
+        }
+      if (op->kind != SD_RICH_OP_PUSH && op->kind != SD_RICH_OP_POP)
+        return FALSE;
+    }
+
+  return FALSE;
+}
+
 const char *
 sd_rich_doc_get_text (SdRichDoc *doc,
                       gsize     *length)
@@ -606,6 +815,11 @@ static const char * const style_names[SD_RICH_N_STYLES] = {
   [SD_RICH_STYLE_INDENT] = "indent",
   [SD_RICH_STYLE_PAD_TOP] = "pad-top",
   [SD_RICH_STYLE_PAD_BOTTOM] = "pad-bottom",
+  [SD_RICH_STYLE_FOREGROUND] = "fg",
+  [SD_RICH_STYLE_BACKGROUND] = "bg",
+  [SD_RICH_STYLE_FAMILY] = "family",
+  [SD_RICH_STYLE_SCALE] = "scale",
+  [SD_RICH_STYLE_ALIGN] = "align",
 };
 
 const char *
@@ -630,11 +844,13 @@ dump_text (GString    *out,
 /* One line per op, for tests and debugging:
  *   push strong / pop strong / push indent 28/28 / text "abc" / end-paragraph gap
  *   link-start "https://x" external / link-end / image "/a.png" "alt" /
- *   table 2x3 / rule / heading 1 "slug" */
+ *   table 2x3 / rule / heading 1 "slug" / widget "kind" "data" /
+ *   push fg #rrggbbaa / push family "Arial" / push align center */
 char *
 sd_rich_doc_dump (SdRichDoc *doc)
 {
   static const char * const kinds[] = { "external", "relative", "wikilink", "anchor", "other" };
+  static const char * const align_names[] = { "none", "left", "center", "right", "justify" };
   GString *out;
 
   g_return_val_if_fail (doc != NULL, NULL);
@@ -659,6 +875,14 @@ sd_rich_doc_dump (SdRichDoc *doc)
           if (op->style == SD_RICH_STYLE_INDENT)
             g_string_append_printf (out, " %d/%d", SD_RICH_INDENT_CONTENT (op->arg),
                                     SD_RICH_INDENT_HANG (op->arg));
+          else if (op->style == SD_RICH_STYLE_FOREGROUND ||
+                   op->style == SD_RICH_STYLE_BACKGROUND)
+            g_string_append_printf (out, " #%08x", op->arg);
+          else if (op->style == SD_RICH_STYLE_FAMILY)
+            dump_text (out, sd_rich_doc_get_string (doc, op->arg),
+                       strlen (sd_rich_doc_get_string (doc, op->arg)));
+          else if (op->style == SD_RICH_STYLE_ALIGN)
+            g_string_append_printf (out, " %s", align_names[MIN (op->arg, 4)]);
           else if (op->arg != 0)
             g_string_append_printf (out, " %u", op->arg);
           break;
@@ -714,6 +938,17 @@ sd_rich_doc_dump (SdRichDoc *doc)
 
             g_string_append_printf (out, "heading %d", heading->level);
             dump_text (out, heading->slug, strlen (heading->slug));
+          }
+          break;
+
+        case SD_RICH_OP_WIDGET:
+          {
+            const SdRichWidget *widget = &g_array_index (doc->widgets, SdRichWidget, op->index);
+
+            g_string_append (out, "widget");
+            dump_text (out, widget->kind, strlen (widget->kind));
+            if (widget->data != NULL)
+              dump_text (out, widget->data, strlen (widget->data));
           }
           break;
 
@@ -969,12 +1204,87 @@ get_indent_tag (guint arg)
   return tag;
 }
 
+/* Styles with a value: one tag per distinct value, made on first use and
+ * kept in the shared table (a card has a handful of colours and sizes). */
 static GtkTextTag *
-get_style_tag (guint style,
-               guint arg)
+get_value_tag (SdRichDoc *doc,
+               guint      style,
+               guint      arg)
+{
+  static const char * const align_names[] = { "left", "left", "center", "right", "justify" };
+  static const GtkJustification justify[] = {
+    GTK_JUSTIFY_LEFT, GTK_JUSTIFY_LEFT, GTK_JUSTIFY_CENTER, GTK_JUSTIFY_RIGHT, GTK_JUSTIFY_FILL
+  };
+  g_autofree char *name = NULL;
+  GtkTextTag *tag;
+
+  switch (style)
+    {
+    case SD_RICH_STYLE_FOREGROUND:
+      name = g_strdup_printf ("fg:#%08x", arg);
+      break;
+    case SD_RICH_STYLE_BACKGROUND:
+      name = g_strdup_printf ("bg:#%08x", arg);
+      break;
+    case SD_RICH_STYLE_FAMILY:
+      name = g_strconcat ("family:", sd_rich_doc_get_string (doc, arg), NULL);
+      break;
+    case SD_RICH_STYLE_SCALE:
+      name = g_strdup_printf ("scale:%u", CLAMP (arg, 100u, 10000u));
+      break;
+    case SD_RICH_STYLE_ALIGN:
+      name = g_strconcat ("align:", align_names[MIN (arg, 4u)], NULL);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  tag = gtk_text_tag_table_lookup (shared_table, name);
+  if (tag != NULL)
+    return tag;
+
+  switch (style)
+    {
+    case SD_RICH_STYLE_FOREGROUND:
+    case SD_RICH_STYLE_BACKGROUND:
+      {
+        GdkRGBA rgba = {
+          ((arg >> 24) & 0xff) / 255.f,
+          ((arg >> 16) & 0xff) / 255.f,
+          ((arg >> 8) & 0xff) / 255.f,
+          (arg & 0xff) / 255.f,
+        };
+
+        tag = add_tag (name, NULL);
+        g_object_set (tag, style == SD_RICH_STYLE_FOREGROUND ? "foreground-rgba"
+                                                             : "background-rgba", &rgba, NULL);
+      }
+      break;
+    case SD_RICH_STYLE_FAMILY:
+      tag = add_tag (name, "family", sd_rich_doc_get_string (doc, arg), NULL);
+      break;
+    case SD_RICH_STYLE_SCALE:
+      tag = add_tag (name, "scale", CLAMP (arg, 100u, 10000u) / 1000.0, NULL);
+      break;
+    case SD_RICH_STYLE_ALIGN:
+      tag = add_tag (name, "justification", justify[MIN (arg, 4u)], NULL);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  return tag;
+}
+
+static GtkTextTag *
+get_style_tag (SdRichDoc *doc,
+               guint      style,
+               guint      arg)
 {
   if (style == SD_RICH_STYLE_INDENT)
     return get_indent_tag (arg);
+  if (style >= SD_RICH_STYLE_FOREGROUND)
+    return get_value_tag (doc, style, arg);
 
   return style_tags[style];
 }
@@ -1199,6 +1509,12 @@ typedef struct
 
 typedef struct
 {
+  GtkTextChildAnchor *anchor;
+  GtkTextChildAnchor *next_anchor;
+} WidgetEntry;
+
+typedef struct
+{
   SdRichImagePaintable *paintable;
   gint64                mtime;
   gboolean              loaded;
@@ -1212,6 +1528,7 @@ struct _SdRichText
   SdRichDoc     *doc;
   GtkTextBuffer *buffer;
   GArray        *anchors;      /* AnchorEntry */
+  GArray        *widgets;      /* WidgetEntry, parallel to the doc's widgets */
   GArray        *images;       /* ImageEntry, parallel to the doc's images */
   GArray        *blocks;       /* BlockRange */
   GCancellable  *cancellable;
@@ -1266,11 +1583,18 @@ typedef struct
   int   start;
 } OpenStyle;
 
+typedef enum
+{
+  OBJECT_IMAGE,
+  OBJECT_ANCHOR,
+  OBJECT_WIDGET,
+} ObjectKind;
+
 typedef struct
 {
-  gsize    byte_pos;     /* of its U+FFFC in the doc text */
-  gboolean image;
-  guint    index;        /* into images or anchors */
+  gsize      byte_pos;   /* of its U+FFFC in the doc text */
+  ObjectKind kind;
+  guint      index;      /* into images, anchors or widgets */
 } ObjectPos;
 
 static int
@@ -1316,11 +1640,27 @@ fill_text (SdRichText    *self,
       if (obj->byte_pos > pending)
         gtk_text_buffer_insert (buffer, &end, text + pending, obj->byte_pos - pending);
 
-      if (obj->image)
+      if (obj->kind == OBJECT_IMAGE)
         {
           ImageEntry *entry = &g_array_index (self->images, ImageEntry, obj->index);
 
           gtk_text_buffer_insert_paintable (buffer, &end, GDK_PAINTABLE (entry->paintable));
+        }
+      else if (obj->kind == OBJECT_WIDGET)
+        {
+          WidgetEntry *entry = &g_array_index (self->widgets, WidgetEntry, obj->index);
+
+          if (new_anchors)
+            {
+              g_autoptr(GtkTextChildAnchor) anchor = gtk_text_child_anchor_new ();
+
+              entry->next_anchor = g_object_ref (anchor);
+              gtk_text_buffer_insert_child_anchor (buffer, &end, anchor);
+            }
+          else
+            {
+              gtk_text_buffer_insert_child_anchor (buffer, &end, entry->anchor);
+            }
         }
       else
         {
@@ -1566,6 +1906,13 @@ build_step (SdRichText *self)
       g_object_unref (entry->anchor);
       entry->anchor = g_steal_pointer (&entry->next_anchor);
     }
+  for (guint i = 0; i < self->widgets->len; i++)
+    {
+      WidgetEntry *entry = &g_array_index (self->widgets, WidgetEntry, i);
+
+      g_object_unref (entry->anchor);
+      entry->anchor = g_steal_pointer (&entry->next_anchor);
+    }
   g_set_object (&self->buffer, self->next_buffer);
   g_clear_object (&self->next_buffer);
   g_clear_pointer (&self->ranges, g_array_unref);
@@ -1659,7 +2006,8 @@ replay (SdRichText *self)
                   if (o->style == SD_RICH_STYLE_PAD_BOTTOM)
                     pad_bottom--;
                   else
-                    add_range (ranges, get_style_tag (o->style, o->arg), o->start, op->offset);
+                    add_range (ranges, get_style_tag (doc, o->style, o->arg), o->start,
+                               op->offset);
                   g_array_remove_index (open, j - 1);
                   break;
                 }
@@ -1684,7 +2032,7 @@ replay (SdRichText *self)
         case SD_RICH_OP_IMAGE:
           {
             ImageEntry entry = { 0, };
-            ObjectPos obj = { op->text_start, TRUE, self->images->len };
+            ObjectPos obj = { op->text_start, OBJECT_IMAGE, self->images->len };
 
             entry.paintable = g_object_new (SD_TYPE_RICH_IMAGE, NULL);
             g_array_append_val (self->images, entry);
@@ -1696,7 +2044,7 @@ replay (SdRichText *self)
         case SD_RICH_OP_RULE:
           {
             AnchorEntry entry = { 0, };
-            ObjectPos obj = { op->text_start, FALSE, self->anchors->len };
+            ObjectPos obj = { op->text_start, OBJECT_ANCHOR, self->anchors->len };
 
             entry.anchor = gtk_text_child_anchor_new ();
             if (op->kind == SD_RICH_OP_TABLE)
@@ -1715,6 +2063,17 @@ replay (SdRichText *self)
           }
           break;
 
+        case SD_RICH_OP_WIDGET:
+          {
+            WidgetEntry entry = { 0, };
+            ObjectPos obj = { op->text_start, OBJECT_WIDGET, self->widgets->len };
+
+            entry.anchor = gtk_text_child_anchor_new ();
+            g_array_append_val (self->widgets, entry);
+            g_array_append_val (self->objects, obj);
+          }
+          break;
+
         default:
           g_assert_not_reached ();
         }
@@ -1726,7 +2085,8 @@ replay (SdRichText *self)
       OpenStyle *o = &g_array_index (open, OpenStyle, j);
 
       if (o->style != SD_RICH_STYLE_PAD_BOTTOM)
-        add_range (ranges, get_style_tag (o->style, o->arg), o->start, sd_rich_doc_get_length (doc));
+        add_range (ranges, get_style_tag (doc, o->style, o->arg), o->start,
+                   sd_rich_doc_get_length (doc));
     }
 
   for (guint i = 0; i < sd_rich_doc_get_n_links (doc); i++)
@@ -1781,6 +2141,12 @@ sd_rich_text_finalize (GObject *object)
       g_clear_object (&g_array_index (self->anchors, AnchorEntry, i).next_anchor);
     }
   g_array_unref (self->anchors);
+  for (guint i = 0; i < self->widgets->len; i++)
+    {
+      g_object_unref (g_array_index (self->widgets, WidgetEntry, i).anchor);
+      g_clear_object (&g_array_index (self->widgets, WidgetEntry, i).next_anchor);
+    }
+  g_array_unref (self->widgets);
   g_array_unref (self->objects);
   for (guint i = 0; i < self->images->len; i++)
     g_object_unref (g_array_index (self->images, ImageEntry, i).paintable);
@@ -1873,6 +2239,7 @@ static void
 sd_rich_text_init (SdRichText *self)
 {
   self->anchors = g_array_new (FALSE, FALSE, sizeof (AnchorEntry));
+  self->widgets = g_array_new (FALSE, FALSE, sizeof (WidgetEntry));
   self->images = g_array_new (FALSE, FALSE, sizeof (ImageEntry));
   self->blocks = g_array_new (FALSE, FALSE, sizeof (BlockRange));
   self->objects = g_array_new (FALSE, FALSE, sizeof (ObjectPos));
@@ -2010,6 +2377,26 @@ sd_rich_text_get_anchor (SdRichText         *self,
 }
 
 guint
+sd_rich_text_get_n_widgets (SdRichText *self)
+{
+  g_return_val_if_fail (SD_IS_RICH_TEXT (self), 0);
+
+  return self->widgets->len;
+}
+
+/* The anchor of the doc's widget @i in the current buffer (long documents
+ * get new anchors with their fully styled buffer, see ::notify::buffer). */
+GtkTextChildAnchor *
+sd_rich_text_get_widget_anchor (SdRichText *self,
+                                guint       i)
+{
+  g_return_val_if_fail (SD_IS_RICH_TEXT (self), NULL);
+  g_return_val_if_fail (i < self->widgets->len, NULL);
+
+  return g_array_index (self->widgets, WidgetEntry, i).anchor;
+}
+
+guint
 sd_rich_text_get_n_images (SdRichText *self)
 {
   g_return_val_if_fail (SD_IS_RICH_TEXT (self), 0);
@@ -2096,6 +2483,7 @@ typedef struct
 {
   guint    style;
   gboolean link;
+  guint    arg;
 } MarkupOpen;
 
 /* Block styles have no meaning in a label. */
@@ -2105,7 +2493,8 @@ markup_has_style (guint style)
   return style < SD_RICH_STYLE_H1 ||
          style == SD_RICH_STYLE_LITERAL ||
          style == SD_RICH_STYLE_IMAGE_ALT ||
-         style == SD_RICH_STYLE_MARKER;
+         style == SD_RICH_STYLE_MARKER ||
+         (style >= SD_RICH_STYLE_FOREGROUND && style != SD_RICH_STYLE_ALIGN);
 }
 
 static void
@@ -2146,6 +2535,22 @@ markup_open (GString          *out,
       break;
     case SD_RICH_STYLE_IMAGE_ALT:
       g_string_append (out, "<span alpha=\"70%\" style=\"italic\">");
+      break;
+    case SD_RICH_STYLE_FOREGROUND:
+    case SD_RICH_STYLE_BACKGROUND:
+      g_string_append_printf (out, "<span %s=\"#%08x\">",
+                              o->style == SD_RICH_STYLE_FOREGROUND ? "foreground" : "background",
+                              o->arg);
+      break;
+    case SD_RICH_STYLE_FAMILY:
+      {
+        g_autofree char *family = g_markup_escape_text (sd_rich_doc_get_string (doc, o->arg), -1);
+
+        g_string_append_printf (out, "<span font_family=\"%s\">", family);
+      }
+      break;
+    case SD_RICH_STYLE_SCALE:
+      g_string_append_printf (out, "<span size=\"%u%%\">", CLAMP (o->arg, 100u, 10000u) / 10);
       break;
     default:
       g_string_append (out, "<span>");
@@ -2246,7 +2651,7 @@ to_markup (SdRichDoc *doc,
         case SD_RICH_OP_PUSH:
         case SD_RICH_OP_LINK_START:
           {
-            MarkupOpen o = { op->style, op->kind == SD_RICH_OP_LINK_START };
+            MarkupOpen o = { op->style, op->kind == SD_RICH_OP_LINK_START, op->arg };
 
             if (o.link && !links)
               break;
@@ -2284,7 +2689,8 @@ to_markup (SdRichDoc *doc,
               {
                 const MarkupOpen *o = &g_array_index (stack, MarkupOpen, j - 1);
 
-                if (o->link == is_link && (is_link || o->style == op->style))
+                if (o->link == is_link &&
+                    (is_link || (o->style == op->style && o->arg == op->arg)))
                   break;
               }
             if (j == 0)
@@ -2311,6 +2717,7 @@ to_markup (SdRichDoc *doc,
         case SD_RICH_OP_TABLE:
         case SD_RICH_OP_RULE:
         case SD_RICH_OP_HEADING_MARK:
+        case SD_RICH_OP_WIDGET:
           break;
 
         default:
@@ -2379,7 +2786,7 @@ sd_rich_text_create_table (const SdRichTable *table,
         GtkWidget *label = gtk_label_new (NULL);
         float xalign = 0.0f;
 
-        if (r == 0)
+        if (r == 0 && !table->no_header)
           {
             char *bold = g_strconcat ("<b>", markup, "</b>", NULL);
 
@@ -2411,7 +2818,7 @@ sd_rich_text_create_table (const SdRichTable *table,
         gtk_widget_set_valign (label, GTK_ALIGN_FILL);
         gtk_label_set_yalign (GTK_LABEL (label), 0.0f);
         gtk_widget_add_css_class (label, "sd-table-cell");
-        if (r == 0)
+        if (r == 0 && !table->no_header)
           gtk_widget_add_css_class (label, "sd-table-header");
         else if (r % 2 == 0)
           gtk_widget_add_css_class (label, "sd-table-stripe");

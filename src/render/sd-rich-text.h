@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  * 1. SdRichDoc (GLib only): a flat list of render operations that a
  *    producer (the Markdown walker, later the Anki card HTML walker) appends
  *    in document order: push/pop style, text, paragraph end, link start/end,
- *    image, table, rule, heading mark. The builder keeps the whole text in one
+ *    image, table, rule, heading mark, widget place (plus side tables of
+ *    interned strings and named ranges). The builder keeps the whole text in one
  *    string (U+FFFC where an image, table or rule goes) and stamps every
  *    operation with its character offset, so links, headings and images have
  *    their final buffer offsets before any GTK object exists. Tests assert on
@@ -60,6 +61,14 @@ typedef enum
   SD_RICH_STYLE_INDENT,       /* arg: SD_RICH_INDENT (content_px, hang_px) */
   SD_RICH_STYLE_PAD_TOP,      /* extra space above the line (code blocks) */
   SD_RICH_STYLE_PAD_BOTTOM,   /* extra space below the line (code blocks) */
+  /* Styles with a value, for HTML (card) producers; a producer must not
+   * nest two pushes of one of these styles (pop the outer value first): a
+   * tag's priority is its creation order, not the nesting. */
+  SD_RICH_STYLE_FOREGROUND,   /* text colour; arg: 0xRRGGBBAA */
+  SD_RICH_STYLE_BACKGROUND,   /* text background; arg: 0xRRGGBBAA */
+  SD_RICH_STYLE_FAMILY,       /* font family list; arg: sd_rich_doc_intern() index */
+  SD_RICH_STYLE_SCALE,        /* font size; arg: thousandths of the normal size */
+  SD_RICH_STYLE_ALIGN,        /* paragraph alignment; arg: SdRichAlign */
   SD_RICH_N_STYLES
 } SdRichStyle;
 
@@ -86,6 +95,7 @@ typedef enum
   SD_RICH_OP_TABLE,         /* index: table; one U+FFFC character */
   SD_RICH_OP_RULE,          /* arg: left indent in px; one U+FFFC character */
   SD_RICH_OP_HEADING_MARK,  /* index: heading */
+  SD_RICH_OP_WIDGET,        /* index: widget; one U+FFFC character */
 } SdRichOpKind;
 
 typedef struct
@@ -157,6 +167,7 @@ typedef enum
   SD_RICH_ALIGN_LEFT,
   SD_RICH_ALIGN_CENTER,
   SD_RICH_ALIGN_RIGHT,
+  SD_RICH_ALIGN_JUSTIFY,    /* paragraphs only (SD_RICH_STYLE_ALIGN) */
 } SdRichAlign;
 
 typedef struct _SdRichDoc SdRichDoc;
@@ -169,7 +180,26 @@ typedef struct
   SdRichDoc   **cells;      /* n_rows * n_cols, row-major; inline content only */
   int           indent_px;
   int           offset;     /* the U+FFFC of the table */
+  gboolean      no_header;  /* row 0 is an ordinary row (HTML without <th>) */
 } SdRichTable;
+
+/* A place for a widget the consumer makes itself (a text entry, a sound
+ * button): @kind and @data are the producer's (see sd-card-html.h). */
+typedef struct
+{
+  char *kind;
+  char *data;
+  int   offset;             /* the U+FFFC of the widget */
+} SdRichWidget;
+
+/* A named character range (end exclusive) a consumer acts on later, such
+ * as the hidden content a hint link reveals. */
+typedef struct
+{
+  char *name;
+  int   start;
+  int   end;
+} SdRichRange;
 
 #define SD_TYPE_RICH_DOC (sd_rich_doc_get_type ())
 
@@ -214,6 +244,16 @@ void             sd_rich_doc_heading           (SdRichDoc      *doc,
                                                 int             level,
                                                 const char     *text,
                                                 const char     *slug);
+guint            sd_rich_doc_intern            (SdRichDoc      *doc,
+                                                const char     *string);
+void             sd_rich_doc_widget            (SdRichDoc      *doc,
+                                                const char     *kind,
+                                                const char     *data);
+void             sd_rich_doc_add_range         (SdRichDoc      *doc,
+                                                const char     *name,
+                                                int             start,
+                                                int             end);
+gboolean         sd_rich_doc_gap_last_paragraph (SdRichDoc     *doc);
 
 /* Reading. */
 const char      *sd_rich_doc_get_text          (SdRichDoc      *doc,
@@ -239,6 +279,16 @@ const SdRichHeading *sd_rich_doc_get_heading   (SdRichDoc      *doc,
                                                 guint           i);
 const SdRichHeading *sd_rich_doc_find_heading  (SdRichDoc      *doc,
                                                 const char     *slug);
+const char      *sd_rich_doc_get_string        (SdRichDoc      *doc,
+                                                guint           index);
+guint            sd_rich_doc_get_n_widgets     (SdRichDoc      *doc);
+const SdRichWidget *sd_rich_doc_get_widget     (SdRichDoc      *doc,
+                                                guint           i);
+guint            sd_rich_doc_get_n_ranges      (SdRichDoc      *doc);
+const SdRichRange *sd_rich_doc_get_range       (SdRichDoc      *doc,
+                                                guint           i);
+const SdRichRange *sd_rich_doc_find_range      (SdRichDoc      *doc,
+                                                const char     *name);
 char            *sd_rich_doc_dump              (SdRichDoc      *doc);
 const char      *sd_rich_style_to_string       (SdRichStyle     style);
 
@@ -260,6 +310,9 @@ G_BEGIN_DECLS
  * "h1" … "h6", "code-block", "quote", "marker", "literal", "image-alt",
  * "hidden", "pad-top", "pad-bottom", "gap" (space below a block), "gap-pad",
  * "link", "link-broken"; indentation tags are "indent-<content>-<hang>".
+ * Styles with a value get one tag per distinct value, made on first use:
+ * "fg:#rrggbbaa", "bg:#rrggbbaa", "family:<families>", "scale:<thousandths>",
+ * "align:left|center|right|justify".
  * Colours that must contrast with the background follow sd_rich_text_set_dark();
  * backgrounds are translucent. */
 
@@ -302,6 +355,11 @@ GtkTextChildAnchor *sd_rich_text_get_anchor        (SdRichText         *self,
                                                     SdRichAnchorKind   *kind,
                                                     const SdRichTable **table,
                                                     int                *indent_px);
+/* Widget places (SD_RICH_OP_WIDGET), in the order of the doc's widgets;
+ * the consumer adds its widgets there (gtk_text_view_add_child_at_anchor). */
+guint              sd_rich_text_get_n_widgets      (SdRichText         *self);
+GtkTextChildAnchor *sd_rich_text_get_widget_anchor (SdRichText         *self,
+                                                    guint               i);
 guint              sd_rich_text_get_n_images       (SdRichText         *self);
 GdkPaintable      *sd_rich_text_get_image          (SdRichText         *self,
                                                     guint               i);
