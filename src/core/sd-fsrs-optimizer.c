@@ -1191,12 +1191,9 @@ batch_cut (Batch        *batch,
 {
   gsize work = 0, done = 0, c = 1, i = 0;
 
+  /* The summed target lengths estimate the work; cuts fall between cards. */
   for (gsize k = 0; k < batch->n; k++)
-    {
-      /* A card costs its longest target; count each target's length and
-       * correct below by cutting only between cards. */
-      work += targets[batch->order[k]].len;
-    }
+    work += targets[batch->order[k]].len;
 
   batch->chunk[0] = 0;
   while (i < batch->n && c < N_CHUNKS)
