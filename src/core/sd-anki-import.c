@@ -415,6 +415,7 @@ typedef struct
   GArray           *touched_notes;  /* our ids of notes added or updated */
   GPtrArray        *created_media;  /* names this import wrote */
   gboolean          revlog_index;
+  sqlite3_stmt     *replay_stmt;      /* a card's review log, prepared once */
   /* Ids above these were free when the import started; while no fresh id
    * has been handed out, such ids need no lookup. */
   gint64            max_note_id;
@@ -428,6 +429,7 @@ typedef struct
 static void
 import_clear (Import *imp)
 {
+  g_clear_pointer (&imp->replay_stmt, sd_sqlite3_stmt_finalize);
   if (imp->src != NULL)
     sqlite3_close_v2 (imp->src);
   if (imp->tmpdir != NULL)
@@ -2487,7 +2489,7 @@ replay_card (Import  *imp,
              SdCard  *card,
              GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt;
   SdFsrsParams params;
   SdFsrsState state = { 0, 0 };
   gboolean have = FALSE;
@@ -2501,10 +2503,13 @@ replay_card (Import  *imp,
       imp->revlog_index = TRUE;
     }
 
-  if (sqlite3_prepare_v2 (imp->src,
-                          "SELECT id, ease, type, ivl, factor FROM revlog WHERE cid = ? ORDER BY id",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (imp->replay_stmt == NULL
+      && sqlite3_prepare_v3 (imp->src,
+                             "SELECT id, ease, type, ivl, factor FROM revlog WHERE cid = ? ORDER BY id",
+                             -1, SQLITE_PREPARE_PERSISTENT, &imp->replay_stmt, NULL) != SQLITE_OK)
     return src_error (imp, error);
+  stmt = imp->replay_stmt;
+  sqlite3_reset (stmt);
   sqlite3_bind_int64 (stmt, 1, card_id);
 
   fsrs_params_for_deck (imp, deck_id, &params);

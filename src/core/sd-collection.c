@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -78,7 +79,7 @@ sd_collection_class_init (SdCollectionClass *klass)
 static void
 sd_collection_init (SdCollection *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             (GDestroyNotify) sd_sqlite3_stmt_finalize);
 }
 
@@ -138,8 +139,8 @@ sd_collection_get_db (SdCollection *self)
   return self->db;
 }
 
-/* Statements are cached by the address of their SQL text, which callers pass as
- * string literals; the returned statement is reset and borrowed. */
+/* Statements are cached by their SQL text, which callers pass as string
+ * literals; the returned statement is reset and borrowed. */
 sqlite3_stmt *
 sd_collection_prepare (SdCollection  *self,
                        const char    *sql,
@@ -149,8 +150,10 @@ sd_collection_prepare (SdCollection  *self,
 
   g_return_val_if_fail (SD_IS_COLLECTION (self), NULL);
 
+  /* Looked up by address (hashing the text costs more than running many
+   * statements); the text check catches a string that reused an address. */
   stmt = g_hash_table_lookup (self->statements, sql);
-  if (stmt != NULL)
+  if (stmt != NULL && strcmp (sqlite3_sql (stmt), sql) == 0)
     {
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
