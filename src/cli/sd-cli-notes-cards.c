@@ -134,7 +134,7 @@ print_text (const char *path,
     {
       SdCardSyntaxCard *card = g_ptr_array_index (cards, i);
       g_autofree char *heading = g_strjoinv (" › ", card->heading);
-      g_autofree char *tags = g_strjoinv (" ", card->tags);
+      g_autofree char *tags = g_strjoinv (" #", card->tags);
       g_autofree char *front = g_strdelimit (g_strdup (card->front), "\n", ' ');
       g_autofree char *back = g_strdelimit (g_strdup (card->back), "\n", ' ');
 

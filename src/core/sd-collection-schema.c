@@ -232,9 +232,12 @@ static const char schema_v3[] =
   "  retired     INTEGER NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX note_anchors_file ON note_anchors (file_id, line_start);"
+  /* Every new card asks for max(position): a note with many cards must not
+   * make that a scan of all cards per card. */
+  "CREATE INDEX cards_position ON cards (position);"
   "CREATE INDEX note_anchors_orphans ON note_anchors (relpath) WHERE file_id IS NULL;"
-  "CREATE INDEX note_anchors_fingerprint ON note_anchors (fingerprint);"
-  "CREATE INDEX note_anchors_block ON note_anchors (block_id) WHERE block_id IS NOT NULL;"
+  "CREATE INDEX note_anchors_fingerprint ON note_anchors (fingerprint, retired);"
+  "CREATE INDEX note_anchors_block ON note_anchors (block_id, retired) WHERE block_id IS NOT NULL;"
   "CREATE TRIGGER note_anchors_orphaned AFTER UPDATE OF file_id ON note_anchors"
   "  WHEN new.file_id IS NULL AND old.file_id IS NOT NULL BEGIN"
   "  UPDATE note_anchors SET retired = 1 WHERE note_id = new.note_id;"

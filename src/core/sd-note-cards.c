@@ -454,11 +454,10 @@ file_path (SdCollection *collection,
 
 typedef struct
 {
-  gint64   file_id;
+  gint64   file_id;     /* 0 for a note whose file is gone from the index */
   gint64   folder_id;
   char    *relpath;
   gint64   note_id;
-  gboolean retired;
 } Found;
 
 static void
@@ -468,14 +467,62 @@ found_free (Found *found)
   g_free (found);
 }
 
+/* A card text shared by more live files than this says nothing about where
+ * a file came from (boilerplate); other cards of the file will. */
+#define MOVED_MAX_FILES 8
+/* The most retired notes looked at per card text. */
+#define REVIVED_MAX     64
+
+static gboolean
+add_group (Sync        *sync,
+           GHashTable  *groups,
+           const Found *row,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  char *key = row->file_id != 0
+    ? g_strdup_printf ("f%" G_GINT64_FORMAT, row->file_id)
+    : g_strdup_printf ("p%" G_GINT64_FORMAT ":%s", row->folder_id, row->relpath);
+
+  if (!g_hash_table_add (groups, key))
+    return TRUE;
+
+  if (row->file_id != 0)
+    {
+      stmt = sd_collection_prepare (sync->collection,
+                                    ANCHOR_COLUMNS "WHERE file_id = ? ORDER BY position, note_id",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, row->file_id);
+    }
+  else
+    {
+      stmt = sd_collection_prepare (sync->collection,
+                                    ANCHOR_COLUMNS "WHERE file_id IS NULL AND relpath = ?"
+                                    " AND folder_id IS ? ORDER BY position, note_id",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, row->relpath, -1, SQLITE_STATIC);
+      if (row->folder_id != 0)
+        sqlite3_bind_int64 (stmt, 2, row->folder_id);
+      else
+        sqlite3_bind_null (stmt, 2);
+    }
+  pool_rows (sync, stmt, TRUE);
+  return TRUE;
+}
+
 /* Candidates from other files, found through a card they share with this
  * one by text or by block id:
  *
  * - every note of a file that is gone from disk: a renamed or moved file
  *   shows up as a new path while the old one is gone (its index row goes at
- *   the end of the scan, or went in an earlier one);
+ *   the end of the scan, or went in an earlier one and left its notes
+ *   without a file);
  * - a retired note of a file that still exists: a card cut from one note
- *   and pasted into another (saved and scanned in that order).
+ *   and pasted into another.
  *
  * A live note of a file that still exists is never taken: a copy holds
  * cards of its own. */
@@ -485,9 +532,10 @@ pool_moved (Sync       *sync,
             GError    **error)
 {
   g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) exists = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) found_free);
+  g_autoptr(GHashTable) checked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
+  g_autoptr(GArray) vanished = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) found_free);
   sqlite3_stmt *stmt;
 
   for (guint i = 0; i < sync->pool->len; i++)
@@ -501,23 +549,61 @@ pool_moved (Sync       *sync,
   for (guint i = 0; i < parsed->len; i++)
     {
       Parsed *p = parsed->pdata[i];
+      g_autoptr(GArray) files = g_array_new (FALSE, FALSE, sizeof (gint64));
 
       if (g_hash_table_contains (known, p->fingerprint)
           || (p->card->block_id != NULL && g_hash_table_contains (known, p->card->block_id)))
         continue;
 
+      /* Live notes elsewhere with this card: is their file gone? */
       stmt = sd_collection_prepare (sync->collection,
-                                    "SELECT coalesce (file_id, 0), coalesce (folder_id, 0), relpath,"
-                                    " note_id, retired FROM note_anchors"
-                                    " WHERE (fingerprint = ?1 OR block_id = ?2)"
-                                    " AND (file_id IS NULL OR file_id <> ?3)"
-                                    " ORDER BY note_id",
+                                    "SELECT DISTINCT file_id FROM note_anchors"
+                                    " WHERE ((fingerprint = ?1 AND retired = 0)"
+                                    " OR (block_id = ?2 AND retired = 0))"
+                                    " AND file_id IS NOT NULL AND file_id <> ?3"
+                                    " LIMIT ?4",
                                     error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, p->fingerprint, -1, SQLITE_STATIC);
       sd_bind_text (stmt, 2, p->card->block_id);
       sqlite3_bind_int64 (stmt, 3, sync->file_id);
+      sqlite3_bind_int (stmt, 4, MOVED_MAX_FILES + 1);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (files, id);
+        }
+      sqlite3_reset (stmt);
+
+      for (guint k = 0; files->len <= MOVED_MAX_FILES && k < files->len; k++)
+        {
+          gint64 id = g_array_index (files, gint64, k);
+          g_autofree char *path = NULL;
+
+          if (!g_hash_table_add (checked, g_memdup2 (&id, sizeof id)))
+            continue;
+          path = file_path (sync->collection, id);
+          if (path != NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+            g_array_append_val (vanished, id);
+        }
+
+      /* Retired notes, among them those whose file left the index (the
+       * trigger retires them). */
+      stmt = sd_collection_prepare (sync->collection,
+                                    "SELECT coalesce (file_id, 0), coalesce (folder_id, 0), relpath,"
+                                    " note_id FROM note_anchors"
+                                    " WHERE ((fingerprint = ?1 AND retired = 1)"
+                                    " OR (block_id = ?2 AND retired = 1))"
+                                    " AND (file_id IS NULL OR file_id <> ?3)"
+                                    " ORDER BY note_id LIMIT ?4",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, p->fingerprint, -1, SQLITE_STATIC);
+      sd_bind_text (stmt, 2, p->card->block_id);
+      sqlite3_bind_int64 (stmt, 3, sync->file_id);
+      sqlite3_bind_int (stmt, 4, REVIVED_MAX);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
           Found *row = g_new0 (Found, 1);
@@ -526,74 +612,36 @@ pool_moved (Sync       *sync,
           row->folder_id = sqlite3_column_int64 (stmt, 1);
           row->relpath = sd_column_dup (stmt, 2);
           row->note_id = sqlite3_column_int64 (stmt, 3);
-          row->retired = sqlite3_column_int (stmt, 4) != 0;
           g_ptr_array_add (found, row);
         }
       sqlite3_reset (stmt);
     }
 
+  for (guint i = 0; i < vanished->len; i++)
+    {
+      Found row = { .file_id = g_array_index (vanished, gint64, i) };
+
+      if (!add_group (sync, groups, &row, error))
+        return FALSE;
+    }
+
   for (guint i = 0; i < found->len; i++)
     {
       Found *row = found->pdata[i];
-      gboolean whole_file = TRUE;
-      char *key;
 
-      if (row->file_id != 0)
+      if (row->file_id == 0)
         {
-          gboolean *there = g_hash_table_lookup (exists, &row->file_id);
-
-          if (there == NULL)
-            {
-              g_autofree char *path = file_path (sync->collection, row->file_id);
-
-              there = g_new (gboolean, 1);
-              *there = path == NULL || g_file_test (path, G_FILE_TEST_EXISTS);
-              g_hash_table_insert (exists, g_memdup2 (&row->file_id, sizeof row->file_id), there);
-            }
-          if (*there && !row->retired)
-            continue;
-          whole_file = !*there;
-        }
-
-      if (!whole_file)
-        {
-          stmt = sd_collection_prepare (sync->collection, ANCHOR_COLUMNS "WHERE note_id = ?", error);
-          if (stmt == NULL)
+          if (!add_group (sync, groups, row, error))
             return FALSE;
-          sqlite3_bind_int64 (stmt, 1, row->note_id);
-          pool_rows (sync, stmt, TRUE);
           continue;
         }
 
-      key = row->file_id != 0
-        ? g_strdup_printf ("f%" G_GINT64_FORMAT, row->file_id)
-        : g_strdup_printf ("p%" G_GINT64_FORMAT ":%s", row->folder_id, row->relpath);
-      if (!g_hash_table_add (groups, key))
-        continue;
-
-      if (row->file_id != 0)
-        {
-          stmt = sd_collection_prepare (sync->collection,
-                                        ANCHOR_COLUMNS "WHERE file_id = ? ORDER BY position, note_id",
-                                        error);
-          if (stmt == NULL)
-            return FALSE;
-          sqlite3_bind_int64 (stmt, 1, row->file_id);
-        }
-      else
-        {
-          stmt = sd_collection_prepare (sync->collection,
-                                        ANCHOR_COLUMNS "WHERE file_id IS NULL AND relpath = ?"
-                                        " AND folder_id IS ? ORDER BY position, note_id",
-                                        error);
-          if (stmt == NULL)
-            return FALSE;
-          sqlite3_bind_text (stmt, 1, row->relpath, -1, SQLITE_STATIC);
-          if (row->folder_id != 0)
-            sqlite3_bind_int64 (stmt, 2, row->folder_id);
-          else
-            sqlite3_bind_null (stmt, 2);
-        }
+      /* One retired note of a file that is still there (unless the whole
+       * file is pooled already as gone). */
+      stmt = sd_collection_prepare (sync->collection, ANCHOR_COLUMNS "WHERE note_id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, row->note_id);
       pool_rows (sync, stmt, TRUE);
     }
   return TRUE;
