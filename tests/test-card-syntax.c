@@ -6,6 +6,7 @@
  */
 
 #include <string.h>
+#include <json-glib/json-glib.h>
 
 #include "sd-card-syntax.h"
 
@@ -808,6 +809,81 @@ test_sample_details (void)
   assert_cloze (CARD (cloze, 3), one_two, 2);
 }
 
+/* The same shape `studydeck-cli notes cards --json` prints. */
+static JsonNode *
+cards_to_json (GPtrArray *cards)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < cards->len; i++)
+    {
+      SdCardSyntaxCard *card = CARD (cards, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, sd_card_syntax_kind_to_string (card->kind));
+      json_builder_set_member_name (builder, "front");
+      json_builder_add_string_value (builder, card->front);
+      json_builder_set_member_name (builder, "back");
+      json_builder_add_string_value (builder, card->back);
+      json_builder_set_member_name (builder, "cloze");
+      json_builder_begin_array (builder);
+      for (guint k = 0; k < card->cloze->len; k++)
+        json_builder_add_int_value (builder, g_array_index (card->cloze, guint, k));
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "deck");
+      json_builder_add_string_value (builder, card->deck);
+      json_builder_set_member_name (builder, "tags");
+      json_builder_begin_array (builder);
+      for (guint k = 0; card->tags[k] != NULL; k++)
+        json_builder_add_string_value (builder, card->tags[k]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "heading");
+      json_builder_begin_array (builder);
+      for (guint k = 0; card->heading[k] != NULL; k++)
+        json_builder_add_string_value (builder, card->heading[k]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "line_start");
+      json_builder_add_int_value (builder, card->line_start);
+      json_builder_set_member_name (builder, "line_end");
+      json_builder_add_int_value (builder, card->line_end);
+      json_builder_set_member_name (builder, "block_id");
+      if (card->block_id != NULL)
+        json_builder_add_string_value (builder, card->block_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+test_fixture_traps (void)
+{
+  g_autofree char *md = g_test_build_filename (G_TEST_DIST, "data", "cards", "traps.md", NULL);
+  g_autofree char *expected_path = g_test_build_filename (G_TEST_DIST, "data", "cards",
+                                                          "traps.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) cards = NULL;
+  g_autoptr(JsonNode) actual = NULL;
+
+  g_assert_true (g_file_get_contents (md, &text, NULL, &error));
+  g_assert_true (json_parser_load_from_file (parser, expected_path, &error));
+  g_assert_no_error (error);
+  cards = parse (text);
+  actual = cards_to_json (cards);
+  if (!json_node_equal (actual, json_parser_get_root (parser)))
+    {
+      g_autofree char *dump = json_to_string (actual, TRUE);
+      g_test_message ("parsed:\n%s", dump);
+      g_test_fail ();
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -838,6 +914,7 @@ main (int    argc,
   g_test_add_func ("/studydeck/card-syntax/cloze-code-and-math", test_cloze_code_and_math);
   g_test_add_func ("/studydeck/card-syntax/empty-and-odd", test_empty_and_odd);
   g_test_add_func ("/studydeck/card-syntax/folder-deck", test_folder_deck);
+  g_test_add_func ("/studydeck/card-syntax/fixture-traps", test_fixture_traps);
   g_test_add_func ("/studydeck/card-syntax/samples", test_samples);
   g_test_add_func ("/studydeck/card-syntax/sample-details", test_sample_details);
 
