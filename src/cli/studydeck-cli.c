@@ -14,6 +14,7 @@
 
 #include "sd-cli.h"
 #include "sd-cli-fsrs.h"
+#include "sd-cli-fsrs-optimize.h"
 #include "sd-cli-import.h"
 
 typedef struct
@@ -30,14 +31,18 @@ run_fsrs (const SdCliContext *ctx,
 {
   if (argc >= 2 && g_str_equal (argv[1], "replay"))
     return sd_cli_fsrs_replay (argc - 1, argv + 1);
-  return sd_cli_usage_error (_("fsrs: expected a subcommand: replay"));
+  if (argc >= 2 && g_str_equal (argv[1], "optimize"))
+    return sd_cli_fsrs_optimize (ctx->collection_path, argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "evaluate"))
+    return sd_cli_fsrs_evaluate (argc - 1, argv + 1);
+  return sd_cli_usage_error (_("fsrs: expected a subcommand: replay, optimize or evaluate"));
 }
 
 static const Command commands[] = {
   { "info", sd_cli_info, N_("Print what the collection holds (--json)") },
   { "import", sd_cli_import, N_("Import an Anki package (.apkg/.colpkg) or a CSV/TSV file (--json)") },
   { "notes", sd_cli_notes, N_("Notes folders: add-folder, remove-folder, scan, list, search") },
-  { "fsrs", run_fsrs, N_("FSRS tools: replay review histories") },
+  { "fsrs", run_fsrs, N_("FSRS tools: replay histories, optimize and evaluate parameters") },
 };
 
 SdCollection *
