@@ -22,6 +22,9 @@ SdWindow     *sd_window_new              (SdApplication *application,
 SdCollection *sd_window_get_collection   (SdWindow      *self);
 void          sd_window_open_file        (SdWindow      *self,
                                           GFile         *file);
+void          sd_window_import_file      (SdWindow      *self,
+                                          GFile         *file);
+gboolean      sd_window_is_importing     (SdWindow      *self);
 void          sd_window_show_toast       (SdWindow      *self,
                                           const char    *message);
 GtkWidget    *sd_window_get_notes_pane   (SdWindow      *self);
