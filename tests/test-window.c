@@ -145,6 +145,61 @@ test_search (Fixture       *fixture,
   g_assert_cmpuint (sd_notes_list_get_n_notes (notes), ==, 6);
 }
 
+static gboolean
+wait_import (SdWindow *window)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (sd_window_is_importing (window) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  sd_test_spin (50);
+  return !sd_window_is_importing (window);
+}
+
+static GtkWindow *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+test_import (Fixture       *fixture,
+             gconstpointer  data)
+{
+  SdDeckList *decks = SD_DECK_LIST (sd_window_get_deck_list (fixture->window));
+  g_autofree char *good = g_test_build_filename (G_TEST_DIST, "data", "anki", "scheduling.apkg", NULL);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "anki", "truncated.apkg", NULL);
+  g_autoptr(GFile) good_file = g_file_new_for_path (good);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
+  guint before = sd_deck_list_get_n_decks (decks);
+  GtkWindow *dialog;
+
+  /* What the file manager hands over is imported in a worker. */
+  sd_window_open_file (fixture->window, good_file);
+  g_assert_true (sd_window_is_importing (fixture->window));
+  g_assert_true (wait_import (fixture->window));
+  g_assert_cmpuint (sd_deck_list_get_n_decks (decks), >, before);
+  sd_test_screenshot (GTK_WIDGET (fixture->window), "import.png");
+
+  /* A broken package is refused with its reason, and nothing changes. */
+  before = sd_deck_list_get_n_decks (decks);
+  sd_window_import_file (fixture->window, bad_file);
+  g_assert_true (wait_import (fixture->window));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_destroy (dialog);
+  g_assert_cmpuint (sd_deck_list_get_n_decks (decks), ==, before);
+}
+
 static void
 test_empty_collection (Fixture       *fixture,
                        gconstpointer  data)
@@ -211,6 +266,8 @@ main (int    argc,
               fixture_setup, test_populated, fixture_teardown);
   g_test_add ("/studydeck/window/search", Fixture, "samples",
               fixture_setup, test_search, fixture_teardown);
+  g_test_add ("/studydeck/window/import", Fixture, NULL,
+              fixture_setup, test_import, fixture_teardown);
   g_test_add ("/studydeck/window/empty-collection", Fixture, NULL,
               fixture_setup, test_empty_collection, fixture_teardown);
   g_test_add ("/studydeck/window/toggle-notes-pane", Fixture, "samples",
