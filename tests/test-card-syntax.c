@@ -227,7 +227,8 @@ test_highlight (void)
   settings->highlight_clozes = TRUE;
   global = parse_with (body, settings);
   g_assert_cmpuint (global->len, ==, 2);
-  g_assert_cmpstr (CARD (global, 0)->front, ==, "The {{c1::mitochondria}} is the {{c2::powerhouse}}.");
+  g_assert_cmpstr (CARD (global, 0)->front, ==,
+                   "The {{c1::mitochondria}} is the {{c2::powerhouse}}.");
 }
 
 static void
@@ -684,8 +685,9 @@ test_cloze_code_and_math (void)
   g_assert_cmpuint (cards->len, ==, 1);
   assert_cloze (CARD (cards, 0), two, 1);
   marked = sd_card_syntax_mark_literal_braces (CARD (cards, 0)->front);
-  g_assert_cmpstr (marked, ==, "Write `{" SD_CARD_SYNTAX_LITERAL_MARK "{c1::x}}` for {{c2::a deletion}} "
-                               "$\\{" SD_CARD_SYNTAX_LITERAL_MARK "{c3::y}}$.");
+  g_assert_cmpstr (marked, ==,
+                   "Write `{" SD_CARD_SYNTAX_LITERAL_MARK "{c1::x}}` for {{c2::a deletion}} "
+                   "$\\{" SD_CARD_SYNTAX_LITERAL_MARK "{c3::y}}$.");
 }
 
 static void

@@ -153,7 +153,8 @@ sd_cli_notes_cards (const char  *collection_path,
                     int          argc,
                     char       **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE — the cards written in a note"));
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("FILE — the cards written in a note"));
   g_autoptr(GError) error = NULL;
   g_autoptr(SdCardSyntaxSettings) settings = NULL;
   g_autoptr(GPtrArray) cards = NULL;

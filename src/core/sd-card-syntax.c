@@ -957,7 +957,8 @@ classify_lines (Parser     *p,
               gsize len;
               const char *c = line_content (&p->lines[i], FALSE, &len);
 
-              if (len >= 10 && g_str_has_prefix (c, "<!--SR:") && memcmp (c + len - 3, "-->", 3) == 0)
+              if (len >= 10 && g_str_has_prefix (c, "<!--SR:")
+                  && memcmp (c + len - 3, "-->", 3) == 0)
                 p->lines[i].kind = LINE_SKIP;
             }
         }

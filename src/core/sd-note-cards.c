@@ -394,7 +394,8 @@ pool_rows (Sync         *sync,
       anchor->kind = sqlite3_column_int (stmt, 4);
       anchor->deck = sd_column_dup (stmt, 5);
       anchor->heading = heading_from_json ((const char *) sqlite3_column_text (stmt, 6));
-      anchor->block_id = sqlite3_column_type (stmt, 7) == SQLITE_NULL ? NULL : sd_column_dup (stmt, 7);
+      if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
+        anchor->block_id = sd_column_dup (stmt, 7);
       anchor->fingerprint = sd_column_dup (stmt, 8);
       anchor->position = sqlite3_column_int (stmt, 9);
       anchor->retired = sqlite3_column_int (stmt, 10) != 0;
@@ -591,8 +592,8 @@ pool_moved (Sync       *sync,
       /* Retired notes, among them those whose file left the index (the
        * trigger retires them). */
       stmt = sd_collection_prepare (sync->collection,
-                                    "SELECT coalesce (file_id, 0), coalesce (folder_id, 0), relpath,"
-                                    " note_id FROM note_anchors"
+                                    "SELECT coalesce (file_id, 0), coalesce (folder_id, 0),"
+                                    " relpath, note_id FROM note_anchors"
                                     " WHERE ((fingerprint = ?1 AND retired = 1)"
                                     " OR (block_id = ?2 AND retired = 1))"
                                     " AND (file_id IS NULL OR file_id <> ?3)"
@@ -653,7 +654,8 @@ compatible (const Parsed *p,
 {
   if ((p->card->kind == SD_CARD_SYNTAX_CLOZE) != (a->kind == SD_CARD_SYNTAX_CLOZE))
     return FALSE;
-  if (p->card->block_id != NULL && a->block_id != NULL && !g_str_equal (p->card->block_id, a->block_id))
+  if (p->card->block_id != NULL && a->block_id != NULL
+      && !g_str_equal (p->card->block_id, a->block_id))
     return FALSE;
   return TRUE;
 }
@@ -797,7 +799,9 @@ notetype_for (Sync              *sync,
               SdCardSyntaxKind   kind,
               GError           **error)
 {
-  static const SdStockKind stock[] = { SD_STOCK_BASIC, SD_STOCK_BASIC_AND_REVERSED, SD_STOCK_CLOZE };
+  static const SdStockKind stock[] = {
+    SD_STOCK_BASIC, SD_STOCK_BASIC_AND_REVERSED, SD_STOCK_CLOZE,
+  };
 
   if (sync->notetypes[kind] == NULL)
     {
@@ -903,7 +907,8 @@ set_cards_retired (SdCollection  *collection,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) flags = g_array_new (FALSE, FALSE, sizeof (int));
   sqlite3_stmt *stmt = sd_collection_prepare (collection,
-                                              "SELECT id, ord, retired FROM cards WHERE note_id = ?",
+                                              "SELECT id, ord, retired FROM cards"
+                                              " WHERE note_id = ?",
                                               error);
   if (stmt == NULL)
     return FALSE;
@@ -949,8 +954,9 @@ write_anchor (Sync     *sync,
 {
   g_autofree char *heading = heading_to_json ((const char * const *) p->card->heading);
   sqlite3_stmt *stmt = sd_collection_prepare (sync->collection,
-                                              "INSERT INTO note_anchors (note_id, file_id, folder_id,"
-                                              " relpath, kind, deck, heading, line_start, line_end,"
+                                              "INSERT INTO note_anchors (note_id, file_id,"
+                                              " folder_id, relpath, kind, deck, heading,"
+                                              " line_start, line_end,"
                                               " block_id, fingerprint, position, retired)"
                                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
                                               " ON CONFLICT (note_id) DO UPDATE SET"
@@ -1122,7 +1128,8 @@ adopt_successor (Sync      *sync,
                                 " AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.note_id = a.note_id"
                                 "   AND (c.type <> 0 OR c.reps > 0"
                                 "   OR EXISTS (SELECT 1 FROM revlog r WHERE r.card_id = c.id)))"
-                                " ORDER BY (?2 IS NOT NULL AND a.block_id = ?2) DESC, a.note_id LIMIT 1",
+                                " ORDER BY (?2 IS NOT NULL AND a.block_id = ?2) DESC, a.note_id"
+                                " LIMIT 1",
                                 error);
   if (stmt == NULL)
     return FALSE;
@@ -1147,8 +1154,8 @@ adopt_successor (Sync      *sync,
   stmt = sd_collection_prepare (sync->collection,
                                 "UPDATE note_anchors SET (file_id, folder_id, relpath, kind, deck,"
                                 " heading, line_start, line_end, block_id, fingerprint, position,"
-                                " retired) = (SELECT file_id, folder_id, relpath, kind, deck, heading,"
-                                " line_start, line_end, block_id, fingerprint, position, 0"
+                                " retired) = (SELECT file_id, folder_id, relpath, kind, deck,"
+                                " heading, line_start, line_end, block_id, fingerprint, position, 0"
                                 " FROM note_anchors WHERE note_id = ?1) WHERE note_id = ?2",
                                 error);
   if (stmt == NULL)
@@ -1228,7 +1235,8 @@ load_file (Sync     *sync,
            GError  **error)
 {
   sqlite3_stmt *stmt = sd_collection_prepare (sync->collection,
-                                              "SELECT f.folder_id, d.path, f.relpath FROM note_files f"
+                                              "SELECT f.folder_id, d.path, f.relpath"
+                                              " FROM note_files f"
                                               " JOIN note_folders d ON d.id = f.folder_id"
                                               " WHERE f.id = ?",
                                               error);
@@ -1422,9 +1430,11 @@ sd_note_cards_sync_all (SdCollection  *collection,
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
+      const char *folder = (const char *) sqlite3_column_text (stmt, 1);
+      const char *relpath = (const char *) sqlite3_column_text (stmt, 2);
+
       g_array_append_val (ids, id);
-      g_ptr_array_add (paths, g_build_filename ((const char *) sqlite3_column_text (stmt, 1),
-                                                (const char *) sqlite3_column_text (stmt, 2), NULL));
+      g_ptr_array_add (paths, g_build_filename (folder, relpath, NULL));
     }
   sqlite3_reset (stmt);
 
@@ -1534,7 +1544,8 @@ sd_note_cards_for_file (SdCollection  *collection,
                         gint64         file_id,
                         GError       **error)
 {
-  g_autoptr(GPtrArray) anchors = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_note_card_anchor_free);
+  g_autoptr(GPtrArray) anchors =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) sd_note_card_anchor_free);
   sqlite3_stmt *stmt = sd_collection_prepare (collection,
                                               CARD_ANCHOR_COLUMNS
                                               "WHERE a.file_id = ? AND a.retired = 0"
