@@ -539,6 +539,19 @@ test_tags (void)
                                       "?\n"
                                       "Answer #end\n");
 
+  g_autoptr(GPtrArray) hashes = parse ("Directive to include a header::#include\n"
+                                       "\n"
+                                       "Marks a preprocessor line\n"
+                                       "?\n"
+                                       "#define #pragma\n");
+
+  /* A side that is nothing but tag-like words is text after all. */
+  g_assert_cmpuint (hashes->len, ==, 2);
+  assert_card (hashes, 0, SD_CARD_SYNTAX_BASIC, "Directive to include a header", "#include", 1, 1);
+  assert_strv (CARD (hashes, 0)->tags, "");
+  assert_card (hashes, 1, SD_CARD_SYNTAX_BASIC, "Marks a preprocessor line", "#define #pragma",
+               3, 5);
+
   g_assert_cmpuint (cards->len, ==, 5);
   assert_card (cards, 0, SD_CARD_SYNTAX_BASIC, "Question", "Answer", 6, 6);
   assert_strv (CARD (cards, 0)->tags, "biology|cells|leading|trailing|two/level");

@@ -412,12 +412,13 @@ typedef struct
   char      *block_id;
 } Extras;
 
-/* Takes tags (and, when asked, a block id and a trailing <!--SR:…-->
- * comment) off the end and the start of s[*start, *end). */
+/* Takes tags (when @tags; at the start too when @leading) and, when asked,
+ * a block id and a trailing <!--SR:…--> comment off s[*start, *end). */
 static void
 strip_extras (const char *s,
               gsize      *start,
               gsize      *end,
+              gboolean    tags,
               gboolean    leading,
               gboolean    block_id,
               Extras     *extras)
@@ -454,7 +455,7 @@ strip_extras (const char *s,
           *end = b;
           continue;
         }
-      if (is_tag_token (s + b, e - b))
+      if (tags && is_tag_token (s + b, e - b))
         {
           g_ptr_array_insert (trailing, 0, g_strndup (s + b + 1, e - b - 1));
           *end = b;
@@ -463,7 +464,7 @@ strip_extras (const char *s,
       break;
     }
 
-  while (leading && *start < *end)
+  while (tags && leading && *start < *end)
     {
       gsize b = *start, e = b;
 
@@ -1126,6 +1127,7 @@ collect_pieces (Parser   *p,
  * the joined text. */
 static char *
 finish_pieces (GPtrArray *pieces,
+               gboolean   tags,
                Extras    *extras,
                int       *first_line,
                int       *last_line)
@@ -1141,7 +1143,7 @@ finish_pieces (GPtrArray *pieces,
 
       if (piece->prose)
         {
-          strip_extras (piece->text, &start, &end, i == 0,
+          strip_extras (piece->text, &start, &end, tags, i == 0,
                         i == pieces->len - 1 || i == 0, extras);
           if (end == start && !was_empty)
             continue;  /* a line of tags only */
@@ -1293,34 +1295,39 @@ try_inline_card (Parser *p,
                  int     i)
 {
   Line *line = &p->lines[i];
-  gsize len, start = 0, end, pos, sep_len;
+  gsize len;
   const char *c = line_content (line, TRUE, &len);
   g_autofree char *text = g_strndup (c, len);
-  g_autofree char *front = NULL;
-  g_autofree char *back = NULL;
-  SdCardSyntaxKind kind;
-  Extras extras;
-  gboolean found;
 
-  extras_init (&extras);
-  end = len;
-  strip_extras (text, &start, &end, TRUE, TRUE, &extras);
-  found = find_separator (text + start, end - start, p->settings, &pos, &sep_len, &kind);
-  if (found)
+  /* Tags come off first; but a side that is nothing but a tag-like word
+   * ("Directive to include a header::#include") is text after all. */
+  for (guint pass = 0; pass < 2; pass++)
     {
-      front = g_strstrip (g_strndup (text + start, pos));
-      back = g_strstrip (g_strndup (text + start + pos + sep_len, end - start - pos - sep_len));
-    }
-  if (!found || front[0] == '\0' || back[0] == '\0')
-    {
+      gsize start = 0, end = len, pos, sep_len;
+      g_autofree char *front = NULL;
+      g_autofree char *back = NULL;
+      SdCardSyntaxKind kind;
+      Extras extras;
+
+      extras_init (&extras);
+      strip_extras (text, &start, &end, pass == 0, TRUE, TRUE, &extras);
+      if (find_separator (text + start, end - start, p->settings, &pos, &sep_len, &kind))
+        {
+          front = g_strstrip (g_strndup (text + start, pos));
+          back = g_strstrip (g_strndup (text + start + pos + sep_len,
+                                        end - start - pos - sep_len));
+          if (front[0] != '\0' && back[0] != '\0')
+            {
+              add_card (p, kind, g_steal_pointer (&front), g_steal_pointer (&back), &extras,
+                        i, i);
+              line->consumed = TRUE;
+              extras_clear (&extras);
+              return TRUE;
+            }
+        }
       extras_clear (&extras);
-      return FALSE;
     }
-
-  add_card (p, kind, g_steal_pointer (&front), g_steal_pointer (&back), &extras, i, i);
-  line->consumed = TRUE;
-  extras_clear (&extras);
-  return TRUE;
+  return FALSE;
 }
 
 static gsize
@@ -1383,19 +1390,27 @@ try_multiline_card (Parser *p,
   if (ae <= sep)
     return -1;
 
-  extras_init (&extras);
   question = collect_pieces (p, qs, sep - 1, -1, item >= 0);
   answer = collect_pieces (p, sep + 1, ae, -1, FALSE);
-  front = finish_pieces (question, &extras, &first, &last);
-  /* The id goes at the end of the card; one on the question's line counts
-   * when the answer has none. */
-  question_id = g_steal_pointer (&extras.block_id);
-  back = finish_pieces (answer, &extras, &a_first, &a_last);
-  if (front[0] == '\0' || back[0] == '\0')
+
+  /* As for one-line cards, a side that is only tag-like words is text. */
+  for (guint pass = 0; pass < 2; pass++)
     {
+      extras_init (&extras);
+      g_free (front);
+      g_free (back);
+      g_clear_pointer (&question_id, g_free);
+      front = finish_pieces (question, pass == 0, &extras, &first, &last);
+      /* The id goes at the end of the card; one on the question's line
+       * counts when the answer has none. */
+      question_id = g_steal_pointer (&extras.block_id);
+      back = finish_pieces (answer, pass == 0, &extras, &a_first, &a_last);
+      if (front[0] != '\0' && back[0] != '\0')
+        break;
       extras_clear (&extras);
-      return -1;
     }
+  if (front[0] == '\0' || back[0] == '\0')
+    return -1;
   if (extras.block_id == NULL)
     extras.block_id = g_steal_pointer (&question_id);
 
@@ -1508,7 +1523,7 @@ try_cloze (Parser *p,
   SdCardSyntaxCard *card;
 
   extras_init (&extras);
-  text = finish_pieces (pieces, &extras, &first, &last);
+  text = finish_pieces (pieces, TRUE, &extras, &first, &last);
   numbers = cloze_numbers (text);
 
   if (p->highlight)
