@@ -432,25 +432,33 @@ pool_own (Sync    *sync,
   return TRUE;
 }
 
-static char *
-file_path (SdCollection *collection,
-           gint64        file_id)
+/* Whether an indexed file is gone from disk while its notes folder is
+ * there: a folder that is away (an unplugged disk) keeps its index, and its
+ * files are not taken for moved. */
+static gboolean
+file_vanished (SdCollection *collection,
+               gint64        file_id)
 {
   sqlite3_stmt *stmt = sd_collection_prepare (collection,
                                               "SELECT d.path, f.relpath FROM note_files f"
                                               " JOIN note_folders d ON d.id = f.folder_id"
                                               " WHERE f.id = ?",
                                               NULL);
-  char *path = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *path = NULL;
 
   if (stmt == NULL)
-    return NULL;
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, file_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    path = g_build_filename ((const char *) sqlite3_column_text (stmt, 0),
-                             (const char *) sqlite3_column_text (stmt, 1), NULL);
+    {
+      folder = sd_column_dup (stmt, 0);
+      path = g_build_filename (folder, (const char *) sqlite3_column_text (stmt, 1), NULL);
+    }
   sqlite3_reset (stmt);
-  return path;
+
+  return path != NULL && g_file_test (folder, G_FILE_TEST_IS_DIR)
+         && !g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
 typedef struct
@@ -580,12 +588,9 @@ pool_moved (Sync       *sync,
       for (guint k = 0; files->len <= MOVED_MAX_FILES && k < files->len; k++)
         {
           gint64 id = g_array_index (files, gint64, k);
-          g_autofree char *path = NULL;
 
-          if (!g_hash_table_add (checked, g_memdup2 (&id, sizeof id)))
-            continue;
-          path = file_path (sync->collection, id);
-          if (path != NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+          if (g_hash_table_add (checked, g_memdup2 (&id, sizeof id))
+              && file_vanished (sync->collection, id))
             g_array_append_val (vanished, id);
         }
 
