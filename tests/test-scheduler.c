@@ -11,6 +11,7 @@
 
 #include "sd-card.h"
 #include "sd-clock.h"
+#include "sd-collection-private.h"
 #include "sd-deck.h"
 #include "sd-fsrs.h"
 #include "sd-note.h"
@@ -750,6 +751,30 @@ test_crash (void)
 }
 
 static void
+test_retired (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdScheduler) scheduler = NULL;
+  gint64 kept = add_card (f->collection, f->deck, "kept");
+  gint64 gone = add_card (f->collection, f->deck, "text deleted from its note");
+  g_autofree char *sql = g_strdup_printf ("UPDATE cards SET retired = 1 WHERE id = %" G_GINT64_FORMAT, gone);
+  SdDueCounts counts;
+  SdCard *card;
+
+  g_assert_true (sd_collection_exec (f->collection, sql, &error));
+  g_assert_true (sd_scheduler_due_counts (f->collection, f->deck, &counts, &error));
+  g_assert_cmpint (counts.new_count, ==, 1);
+
+  scheduler = start (f);
+  card = sd_scheduler_next_card (scheduler, &error);
+  g_assert_cmpint (card->id, ==, kept);
+  answer (scheduler, kept, 4);
+  sd_card_free (card);
+  g_assert_null (sd_scheduler_next_card (scheduler, &error));
+}
+
+static void
 test_format_interval (void)
 {
   struct { gint64 seconds; const char *text; } cases[] = {
@@ -783,6 +808,7 @@ main (int    argc,
   ADD ("/studydeck/scheduler/leech", test_leech);
   ADD ("/studydeck/scheduler/undo", test_undo);
   ADD ("/studydeck/scheduler/bury-and-suspend", test_bury_and_suspend);
+  ADD ("/studydeck/scheduler/retired", test_retired);
 #undef ADD
   g_test_add_func ("/studydeck/scheduler/format-interval", test_format_interval);
   g_test_add_func ("/studydeck/scheduler/crash", test_crash);

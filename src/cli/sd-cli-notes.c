@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sd-cli.h"
+#include "sd-cli-notes-cards.h"
 #include "sd-library.h"
 
 static int
@@ -216,7 +217,7 @@ sd_cli_notes (const SdCliContext  *ctx,
               int                  argc,
               char               **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("add-folder DIR | remove-folder DIR | scan | list | search QUERY"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("add-folder DIR | remove-folder DIR | scan | list | search QUERY | cards FILE"));
   g_autoptr(SdCollection) collection = NULL;
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE;
@@ -227,11 +228,15 @@ sd_cli_notes (const SdCliContext  *ctx,
     { NULL }
   };
 
+  /* "cards" parses its own options. */
+  if (argc >= 2 && g_str_equal (argv[1], "cards"))
+    return sd_cli_notes_cards (ctx->collection_path, argc - 1, argv + 1);
+
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!sd_cli_parse_options (context, &argc, &argv))
     return 2;
   if (argc < 2)
-    return sd_cli_usage_error (_("notes: expected add-folder, remove-folder, scan, list or search"));
+    return sd_cli_usage_error (_("notes: expected add-folder, remove-folder, scan, list, search or cards"));
 
   collection = sd_cli_open_collection (ctx, &error);
   if (collection == NULL)

@@ -41,7 +41,7 @@ run_fsrs (const SdCliContext *ctx,
 static const Command commands[] = {
   { "info", sd_cli_info, N_("Print what the collection holds (--json)") },
   { "import", sd_cli_import, N_("Import an Anki package (.apkg/.colpkg) or a CSV/TSV file (--json)") },
-  { "notes", sd_cli_notes, N_("Notes folders: add-folder, remove-folder, scan, list, search") },
+  { "notes", sd_cli_notes, N_("Notes folders: add-folder, remove-folder, scan, list, search, cards") },
   { "fsrs", run_fsrs, N_("FSRS tools: replay histories, optimize and evaluate parameters") },
 };
 

@@ -18,6 +18,7 @@
 #include "sd-collection-private.h"
 #include "sd-library.h"
 #include "sd-markdown-text.h"
+#include "sd-note-cards.h"
 
 void
 sd_note_folder_free (SdNoteFolder *folder)
@@ -390,7 +391,12 @@ index_file (ScanState    *state,
         state->stats->added++;
     }
 
-  return write_sections (state->collection, file_id, title, sections, error);
+  if (!write_sections (state->collection, file_id, title, sections, error))
+    return FALSE;
+
+  /* The cards written in the note follow its text, in the same transaction.
+   * A note that cannot be read keeps its cards as they were. */
+  return text == NULL || sd_note_cards_sync_file (state->collection, file_id, text, error);
 }
 
 static gboolean
@@ -422,6 +428,13 @@ record_failure (ScanState   *state,
   return sd_collection_step_done (state->collection, stmt, error);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static gboolean
 scan_dir (ScanState   *state,
           const char  *reldir,
@@ -448,7 +461,7 @@ scan_dir (ScanState   *state,
 
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {

@@ -19,7 +19,10 @@
 #include "sd-revlog.h"
 #include "sd-scheduler.h"
 
-/* The scheduler studies one deck and its subdecks. Each deck's daily limits
+/* Cards whose text was deleted from their Markdown note are retired: kept
+ * with their history, never shown or counted.
+ *
+ * The scheduler studies one deck and its subdecks. Each deck's daily limits
  * apply to it and everything below it, as in Anki's v3 scheduler: a card
  * is shown only while its deck and every ancestor up to the studied deck
  * still have room. The day's review and new cards are chosen once (the
@@ -414,7 +417,7 @@ sd_scheduler_due_counts (SdCollection  *collection,
 
   sql = g_strdup_printf ("SELECT deck_id, sum (queue = 0), sum (queue = 2 AND due <= ?2),"
                          " sum ((queue = 1 AND due <= ?1) OR (queue = 3 AND due <= ?2))"
-                         " FROM cards WHERE deck_id IN (%s) AND queue BETWEEN 0 AND 3"
+                         " FROM cards WHERE deck_id IN (%s) AND queue BETWEEN 0 AND 3 AND retired = 0"
                          " GROUP BY deck_id",
                          deck_list->str);
   if (sqlite3_prepare_v2 (sd_collection_get_db (collection), sql, -1, &stmt, NULL) != SQLITE_OK)
@@ -531,9 +534,9 @@ sd_scheduler_rebuild (SdScheduler  *self,
                   self->decks, self->presets, self->deck_list, error))
     return FALSE;
 
-  if (!fill_queue (self, "queue = 2 AND due <= ?1 ORDER BY due, ((id % 1000003) * 2654435761) % 4294967296",
+  if (!fill_queue (self, "queue = 2 AND due <= ?1 AND retired = 0 ORDER BY due, ((id % 1000003) * 2654435761) % 4294967296",
                    self->reviews, FALSE, error)
-      || !fill_queue (self, "queue = 0 AND ?1 IS NOT NULL ORDER BY due, id",
+      || !fill_queue (self, "queue = 0 AND ?1 IS NOT NULL AND retired = 0 ORDER BY due, id",
                       self->news, TRUE, error))
     return FALSE;
 
@@ -548,7 +551,7 @@ next_learning (SdScheduler *self,
                GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT id FROM cards WHERE deck_id IN (%s)"
-                                          " AND queue = 1 AND due <= ? ORDER BY due, id LIMIT 1",
+                                          " AND queue = 1 AND due <= ? AND retired = 0 ORDER BY due, id LIMIT 1",
                                           self->deck_list->str);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 id = 0;
@@ -569,7 +572,7 @@ next_day_learning (SdScheduler *self,
                    GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT id FROM cards WHERE deck_id IN (%s)"
-                                          " AND queue = 3 AND due <= ? ORDER BY due, id LIMIT 1",
+                                          " AND queue = 3 AND due <= ? AND retired = 0 ORDER BY due, id LIMIT 1",
                                           self->deck_list->str);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 id = 0;
@@ -701,7 +704,7 @@ sd_scheduler_get_counts (SdScheduler  *self,
   counts->review_count = count_valid (self, self->reviews, self->review_pos, SD_QUEUE_REVIEW);
 
   sql = g_strdup_printf ("SELECT count(*) FROM cards WHERE deck_id IN (%s) AND"
-                         " ((queue = 1 AND due <= ?) OR (queue = 3 AND due <= ?))",
+                         " ((queue = 1 AND due <= ?) OR (queue = 3 AND due <= ?)) AND retired = 0",
                          self->deck_list->str);
   if (sqlite3_prepare_v2 (sd_collection_get_db (self->collection), sql, -1, &stmt, NULL) != SQLITE_OK)
     return sd_collection_set_error (self->collection, error);
@@ -726,8 +729,8 @@ sd_scheduler_next_due_time (SdScheduler *self)
 
   g_return_val_if_fail (SD_IS_SCHEDULER (self), 0);
 
-  sql = g_strdup_printf ("SELECT (SELECT min(due) FROM cards WHERE deck_id IN (%s) AND queue = 1),"
-                         " (SELECT min(due) FROM cards WHERE deck_id IN (%s) AND queue IN (2, 3))",
+  sql = g_strdup_printf ("SELECT (SELECT min(due) FROM cards WHERE deck_id IN (%s) AND queue = 1 AND retired = 0),"
+                         " (SELECT min(due) FROM cards WHERE deck_id IN (%s) AND queue IN (2, 3) AND retired = 0)",
                          self->deck_list->str, self->deck_list->str);
   if (sqlite3_prepare_v2 (sd_collection_get_db (self->collection), sql, -1, &stmt, NULL) != SQLITE_OK
       || sqlite3_step (stmt) != SQLITE_ROW)
