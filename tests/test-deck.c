@@ -134,6 +134,8 @@ test_delete_with_cards (void)
   g_assert_error (error, SD_COLLECTION_ERROR, SD_COLLECTION_ERROR_INVALID);
   g_clear_error (&error);
 
+  g_assert_cmpint (sd_deck_count_cards (collection, parent), ==, 3);
+  g_assert_cmpint (sd_deck_count_cards (collection, deck), ==, 2);
   g_assert_true (sd_deck_delete (collection, parent, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 3);

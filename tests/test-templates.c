@@ -9,12 +9,15 @@
 
 #include <adwaita.h>
 
+#include "sd-deck.h"
 #include "sd-deck-list.h"
+#include "sd-deck-options.h"
 #include "sd-notes-list.h"
 #include "sd-notes-pane.h"
 #include "sd-review-pane.h"
 #include "sd-window.h"
 #include "sd-test-gtk.h"
+#include "sd-test-utils.h"
 
 /* The version macros check C only: a .ui file naming a widget newer than the
  * libadwaita we run on fails at runtime. Building every template here, on the
@@ -51,6 +54,19 @@ test_window (void)
 }
 
 static void
+test_deck_options (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  SdDeckOptions *options = sd_deck_options_new (NULL, collection, SD_DECK_DEFAULT_ID);
+
+  gtk_window_present (GTK_WINDOW (options));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (options));
+  gtk_window_destroy (GTK_WINDOW (options));
+  sd_test_rm_rf (dir);
+}
+
+static void
 test_help_overlay (void)
 {
   GtkBuilder *builder = gtk_builder_new_from_resource (APP_PATH "/gtk/help-overlay.ui");
@@ -72,6 +88,7 @@ main (int    argc,
 
   g_test_add_func ("/studydeck/templates/widgets", test_widgets);
   g_test_add_func ("/studydeck/templates/window", test_window);
+  g_test_add_func ("/studydeck/templates/deck-options", test_deck_options);
   g_test_add_func ("/studydeck/templates/help-overlay", test_help_overlay);
 
   return g_test_run ();

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "sd-application.h"
+#include "sd-deck.h"
 #include "sd-deck-list.h"
 #include "sd-library.h"
 #include "sd-notes-list.h"
@@ -78,7 +79,8 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  gtk_window_close (GTK_WINDOW (fixture->window));
+  if (fixture->window != NULL)
+    gtk_window_close (GTK_WINDOW (fixture->window));
   sd_test_spin (50);
   g_application_quit (G_APPLICATION (fixture->app));
   g_clear_object (&fixture->app);
@@ -98,7 +100,9 @@ test_populated (Fixture       *fixture,
 
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
   g_assert_cmpuint (sd_notes_list_get_n_notes (notes), ==, 6);
-  g_assert_cmpuint (sd_deck_list_get_n_decks (decks), ==, 1);
+  /* Default, and the decks the sample notes' cards name: Containers with
+   * Basics, Registries, Kubernetes and Kubernetes::Labs. */
+  g_assert_cmpuint (sd_deck_list_get_n_decks (decks), ==, 6);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (notes_pane)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (review_pane)));
   g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "empty");
@@ -201,6 +205,38 @@ test_import (Fixture       *fixture,
 }
 
 static void
+test_delete_deck_undo (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  SdDeckList *decks = SD_DECK_LIST (sd_window_get_deck_list (fixture->window));
+  SdCollection *collection = sd_window_get_collection (fixture->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCollection) reopened = NULL;
+  gint64 parent = sd_deck_ensure (collection, "Old unit::Week 1", &error);
+  guint before;
+
+  parent = sd_deck_find (collection, "Old unit");
+  before = sd_deck_list_get_n_decks (decks);
+  g_assert_cmpuint (before, ==, 3);
+
+  /* Deleting hides the deck and its subdeck at once; Undo brings them back. */
+  g_signal_emit_by_name (decks, "delete-requested", parent);
+  g_assert_cmpuint (sd_deck_list_get_n_decks (decks), ==, 1);
+  g_assert_cmpint (sd_deck_find (collection, "Old unit"), ==, parent);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-delete",
+                                             "x", parent));
+  g_assert_cmpuint (sd_deck_list_get_n_decks (decks), ==, before);
+
+  /* Without Undo the deletion happens, at the latest when the window closes. */
+  g_signal_emit_by_name (decks, "delete-requested", parent);
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  sd_test_spin (50);
+  g_assert_cmpint (sd_deck_find (collection, "Old unit"), ==, 0);
+  g_assert_cmpint (sd_deck_find (collection, "Old unit::Week 1"), ==, 0);
+  fixture->window = NULL;
+}
+
+static void
 test_empty_collection (Fixture       *fixture,
                        gconstpointer  data)
 {
@@ -268,6 +304,8 @@ main (int    argc,
               fixture_setup, test_search, fixture_teardown);
   g_test_add ("/studydeck/window/import", Fixture, NULL,
               fixture_setup, test_import, fixture_teardown);
+  g_test_add ("/studydeck/window/delete-deck-undo", Fixture, NULL,
+              fixture_setup, test_delete_deck_undo, fixture_teardown);
   g_test_add ("/studydeck/window/empty-collection", Fixture, NULL,
               fixture_setup, test_empty_collection, fixture_teardown);
   g_test_add ("/studydeck/window/toggle-notes-pane", Fixture, "samples",

@@ -162,3 +162,74 @@ sd_compat_confirm_finish (GAsyncResult *result)
 {
   return g_task_propagate_boolean (G_TASK (result), NULL);
 }
+
+static void
+text_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  g_signal_handlers_disconnect_by_func (dialog, text_response_cb, user_data);
+  if (g_strcmp0 (response, "confirm") == 0)
+    g_task_return_pointer (task, g_strdup (gtk_editable_get_text (entry)), g_free);
+  else
+    g_task_return_pointer (task, NULL, NULL);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+text_activate_cb (GtkEntry         *entry,
+                  AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, "confirm");
+}
+
+/**
+ * sd_compat_ask_text:
+ *
+ * Asks for a line of text (a name), prefilled with @initial.
+ */
+void
+sd_compat_ask_text (GtkWindow           *parent,
+                    const char          *heading,
+                    const char          *body,
+                    const char          *initial,
+                    const char          *confirm_label,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (parent, cancellable, callback, user_data);
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, body);
+  GtkWidget *entry = gtk_entry_new ();
+
+  g_task_set_source_tag (task, sd_compat_ask_text);
+  gtk_editable_set_text (GTK_EDITABLE (entry), initial ? initial : "");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  g_signal_connect (entry, "activate", G_CALLBACK (text_activate_cb), dialog);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "confirm", confirm_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "confirm",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (text_response_cb), task);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/**
+ * sd_compat_ask_text_finish:
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL when cancelled
+ */
+char *
+sd_compat_ask_text_finish (GAsyncResult *result)
+{
+  return g_task_propagate_pointer (G_TASK (result), NULL);
+}

@@ -39,5 +39,14 @@ void       sd_compat_confirm      (GtkWindow            *parent,
                                    GAsyncReadyCallback   callback,
                                    gpointer              user_data);
 gboolean   sd_compat_confirm_finish (GAsyncResult       *result);
+void       sd_compat_ask_text     (GtkWindow            *parent,
+                                   const char           *heading,
+                                   const char           *body,
+                                   const char           *initial,
+                                   const char           *confirm_label,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data);
+char      *sd_compat_ask_text_finish (GAsyncResult      *result);
 
 G_END_DECLS

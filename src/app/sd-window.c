@@ -11,6 +11,7 @@
 
 #include "sd-anki-import.h"
 #include "sd-compat.h"
+#include "sd-deck.h"
 #include "sd-deck-list.h"
 #include "sd-library.h"
 #include "sd-library-watch.h"
@@ -47,6 +48,7 @@ struct _SdWindow
   GtkLabel             *progress_label;
   GtkProgressBar       *progress_bar;
 
+  GHashTable           *pending_deletes;  /* gint64* decks deleted once their toast goes */
   GCancellable         *import_cancellable;
   GQueue               *import_queue;   /* GFile waiting for the running import */
 };
@@ -410,6 +412,108 @@ note_activated_cb (SdWindow   *self,
 }
 
 static void
+study_requested_cb (SdWindow *self,
+                    gint64    deck_id)
+{
+  sd_review_pane_show_deck (self->review_pane, deck_id);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  gtk_widget_activate_action (GTK_WIDGET (self->review_pane), "review.study", NULL);
+}
+
+/* Deleting a deck waits until its toast is gone, so Undo can simply keep
+ * it; closing the window deletes what is still pending. */
+static void
+delete_now (SdWindow *self,
+            gint64    deck_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_hash_table_remove (self->pending_deletes, &deck_id) || self->collection == NULL)
+    return;
+  if (!sd_deck_delete (self->collection, deck_id, NULL, &error))
+    {
+      sd_deck_list_set_hidden (self->deck_list, deck_id, FALSE);
+      sd_window_show_toast (self, error->message);
+    }
+}
+
+static void
+delete_toast_dismissed_cb (AdwToast *toast,
+                           SdWindow *self)
+{
+  gint64 *deck_id = g_object_get_data (G_OBJECT (toast), "deck-id");
+
+  delete_now (self, *deck_id);
+}
+
+static void
+delete_requested_cb (SdWindow *self,
+                     gint64    deck_id)
+{
+  g_autoptr(SdDeck) deck = sd_deck_load (self->collection, deck_id, NULL);
+  g_autofree char *title = NULL;
+  gint64 n_cards;
+  AdwToast *toast;
+
+  if (deck == NULL || g_hash_table_contains (self->pending_deletes, &deck_id))
+    return;
+
+  n_cards = sd_deck_count_cards (self->collection, deck_id);
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "Deleted “%s” and its %" G_GINT64_FORMAT " card",
+                                        "Deleted “%s” and its %" G_GINT64_FORMAT " cards",
+                                        n_cards),
+                           deck->full_name, n_cards);
+  g_hash_table_add (self->pending_deletes, g_memdup2 (&deck_id, sizeof deck_id));
+  sd_deck_list_set_hidden (self->deck_list, deck_id, TRUE);
+  sd_review_pane_show_deck (self->review_pane, 0);
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_int64 (deck_id));
+  adw_toast_set_timeout (toast, 8);
+  g_object_set_data_full (G_OBJECT (toast), "deck-id", g_memdup2 (&deck_id, sizeof deck_id), g_free);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (delete_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  gint64 deck_id = g_variant_get_int64 (parameter);
+
+  if (g_hash_table_remove (self->pending_deletes, &deck_id))
+    sd_deck_list_set_hidden (self->deck_list, deck_id, FALSE);
+}
+
+static void
+flush_deletes (SdWindow *self)
+{
+  g_autoptr(GList) ids = g_hash_table_get_keys (self->pending_deletes);
+  g_autoptr(GArray) copy = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    g_array_append_val (copy, *(gint64 *) l->data);
+  for (guint i = 0; i < copy->len; i++)
+    delete_now (self, g_array_index (copy, gint64, i));
+}
+
+static void
+new_deck_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "decks");
+  sd_deck_list_new_deck (self->deck_list);
+}
+
+static void
 deck_activated_cb (SdWindow *self,
                    gint64    deck_id)
 {
@@ -580,6 +684,7 @@ sd_window_close_request (GtkWindow *window)
   SdWindow *self = SD_WINDOW (window);
 
   save_window_state (self);
+  flush_deletes (self);
   g_cancellable_cancel (self->cancellable);
 
   return GTK_WINDOW_CLASS (sd_window_parent_class)->close_request (window);
@@ -672,6 +777,7 @@ sd_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->import_cancellable);
+  g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_queue_free_full (self->import_queue, g_object_unref);
 
   G_OBJECT_CLASS (sd_window_parent_class)->finalize (object);
@@ -719,11 +825,15 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, progress_bar);
   gtk_widget_class_bind_template_callback (widget_class, note_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, deck_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, study_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, delete_requested_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-notes-folder", NULL,
                                    add_notes_folder_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.new-deck", NULL, new_deck_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cancel_import_action);
   gtk_widget_class_install_action (widget_class, "win.search-notes", NULL, search_notes_action);
   gtk_widget_class_install_property_action (widget_class, "win.toggle-notes-pane",
@@ -742,6 +852,7 @@ sd_window_init (SdWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->import_queue = g_queue_new ();
+  self->pending_deletes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->show_notes_pane = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);

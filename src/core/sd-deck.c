@@ -417,6 +417,31 @@ sd_deck_set_anki_extra (SdCollection  *collection,
 }
 
 /**
+ * sd_deck_count_cards:
+ *
+ * Returns: how many cards @id and its subdecks hold
+ */
+gint64
+sd_deck_count_cards (SdCollection *collection,
+                     gint64        id)
+{
+  sqlite3_stmt *stmt = sd_collection_prepare (collection,
+                                              "WITH RECURSIVE sub (id) AS (SELECT ? UNION ALL"
+                                              " SELECT d.id FROM decks d JOIN sub ON d.parent_id = sub.id)"
+                                              " SELECT count(*) FROM cards WHERE deck_id IN sub",
+                                              NULL);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+/**
  * sd_deck_subtree_ids:
  *
  * Returns: (transfer full) (element-type gint64): @id and all its subdecks

@@ -59,6 +59,8 @@ gboolean   sd_deck_delete        (SdCollection  *collection,
                                   gint64         id,
                                   gint64        *n_cards_deleted,
                                   GError       **error);
+gint64     sd_deck_count_cards   (SdCollection  *collection,
+                                  gint64         id);
 GArray    *sd_deck_subtree_ids   (SdCollection  *collection,
                                   gint64         id,
                                   GError       **error);
