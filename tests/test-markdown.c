@@ -678,6 +678,41 @@ test_invalid_input (void)
   g_string_free (nested, TRUE);
 }
 
+static char *
+range_text (SdRichDoc  *doc,
+            const char *name)
+{
+  const SdRichRange *range = sd_rich_doc_find_range (doc, name);
+  const char *text = sd_rich_doc_get_text (doc, NULL);
+  const char *start, *end;
+
+  if (range == NULL)
+    return NULL;
+  start = g_utf8_offset_to_pointer (text, range->start);
+  end = g_utf8_offset_to_pointer (text, range->end);
+  return g_strstrip (g_strndup (start, end - start));
+}
+
+static void
+test_source_ranges (void)
+{
+  const char *md = "---\ndeck: X\n---\n# Title\n\nFirst *para*\ngraph.\n\n- one\n- two\n\n"
+                   "```\ncode\n```\n";
+  g_autoptr(SdRichDoc) doc = sd_markdown_render (md, -1, "/tmp", NULL, NULL, NULL);
+  g_autofree char *heading = range_text (doc, "src:4-4");
+  g_autofree char *para = range_text (doc, "src:6-7");
+  g_autofree char *item = range_text (doc, "src:10-10");
+  g_autofree char *code = range_text (doc, "src:12-14");
+
+  /* Block ranges are named by their lines in the whole file, front matter
+   * included, so a card's lines find their passage. */
+  g_assert_cmpstr (heading, ==, "Title");
+  g_assert_cmpstr (para, ==, "First para graph.");  /* the soft break is a space */
+  g_assert_nonnull (item);
+  g_assert_true (g_str_has_suffix (item, "two"));
+  g_assert_cmpstr (code, ==, "code");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -706,6 +741,7 @@ main (int   argc,
   g_test_add_func ("/studydeck/markdown/sample-corpus", test_sample_corpus);
   g_test_add_func ("/studydeck/markdown/async", test_async);
   g_test_add_func ("/studydeck/markdown/invalid-input", test_invalid_input);
+  g_test_add_func ("/studydeck/markdown/source-ranges", test_source_ranges);
 
   return g_test_run ();
 }

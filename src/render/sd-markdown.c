@@ -56,6 +56,7 @@ typedef struct
   SdRichDoc   *doc;
   const char  *source;        /* the parsed text (front matter removed) */
   gsize        source_len;
+  int          line_base;     /* lines before the body (front matter) */
   GArray      *line_starts;   /* byte offsets of source lines, built on demand */
   const char  *base_dir;
   GHashTable  *slugs;         /* shared with cell walkers */
@@ -1654,17 +1655,57 @@ emit_code_block (Walker     *w,
   leaf_end_indent (w);
 }
 
+/* Each block's place in the rendered text, named "src:FIRST-LAST" after
+ * its lines in the file, so a passage of the source (a card's lines) can be
+ * found in the view. */
+static void
+add_source_range (Walker     *w,
+                  cmark_node *node,
+                  int         start)
+{
+  char name[48];
+  int end = sd_rich_doc_get_length (w->doc);
+
+  if (end <= start)
+    return;
+  g_snprintf (name, sizeof name, "src:%d-%d",
+              cmark_node_get_start_line (node) + w->line_base,
+              cmark_node_get_end_line (node) + w->line_base);
+  sd_rich_doc_add_range (w->doc, name, start, end);
+}
+
+static gboolean
+is_leaf_block (cmark_node_type type)
+{
+  return type == CMARK_NODE_CODE_BLOCK || type == CMARK_NODE_HTML_BLOCK
+         || type == CMARK_NODE_THEMATIC_BREAK;
+}
+
 static void
 walk (Walker     *w,
       cmark_node *root)
 {
   g_autoptr(cmark_iter) iter = cmark_iter_new (root);
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (int));
   cmark_event_type ev;
 
   while ((ev = cmark_iter_next (iter)) != CMARK_EVENT_DONE)
     {
       cmark_node *node = cmark_iter_get_node (iter);
       gboolean enter = ev == CMARK_EVENT_ENTER;
+      cmark_node_type type = cmark_node_get_type (node);
+      gboolean tracked = !w->inline_only
+                         && (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING
+                             || type == CMARK_NODE_ITEM || is_leaf_block (type));
+      int block_start = sd_rich_doc_get_length (w->doc);
+
+      if (tracked && enter && !is_leaf_block (type))
+        g_array_append_val (starts, block_start);
+      else if (tracked && !enter && starts->len > 0)
+        {
+          add_source_range (w, node, g_array_index (starts, int, starts->len - 1));
+          g_array_set_size (starts, starts->len - 1);
+        }
 
       switch (cmark_node_get_type (node))
         {
@@ -1861,6 +1902,9 @@ walk (Walker     *w,
         default:
           break;
         }
+
+      if (tracked && is_leaf_block (type))
+        add_source_range (w, node, block_start);
     }
 }
 
@@ -1898,6 +1942,8 @@ build_doc (const char  *text,
   w.doc = sd_rich_doc_new_sized (length - body);
   w.source = text + body;
   w.source_len = length - body;
+  for (gsize i = 0; i < body; i++)
+    w.line_base += text[i] == '\n';
   w.base_dir = base_dir;
   w.slugs = slugs;
   w.frames = g_array_new (FALSE, FALSE, sizeof (Frame));
