@@ -775,6 +775,55 @@ test_retired (Fixture       *f,
 }
 
 static void
+test_card_set (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdScheduler) scheduler = NULL;
+  g_autoptr(GArray) set = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gint64 other = sd_deck_ensure (f->collection, "Elsewhere", &error);
+  gint64 fresh = add_card (f->collection, f->deck, "new one");
+  gint64 later = add_card (f->collection, other, "review not due");
+  gint64 paused = add_card (f->collection, f->deck, "suspended");
+  gint64 outside = add_card (f->collection, f->deck, "not in the set");
+  SdCard *c;
+
+  c = load (f->collection, later);
+  c->type = SD_CARD_REVIEW;
+  c->queue = SD_QUEUE_REVIEW;
+  c->due = sd_clock_day_number (NOON_MS / 1000, 4) + 30;
+  c->interval = 40;
+  c->stability = 40;
+  c->difficulty = 5;
+  c->last_review = NOON_MS / 1000 - 10 * 86400;
+  g_assert_true (sd_card_update (f->collection, c, NULL));
+  sd_card_free (c);
+  c = load (f->collection, paused);
+  c->queue = SD_QUEUE_SUSPENDED;
+  g_assert_true (sd_card_update (f->collection, c, NULL));
+  sd_card_free (c);
+
+  g_array_append_val (set, fresh);
+  g_array_append_val (set, later);
+  g_array_append_val (set, paused);
+  scheduler = sd_scheduler_new_for_cards (f->collection, set, &error);
+  g_assert_no_error (error);
+
+  while ((c = sd_scheduler_next_card (scheduler, &error)) != NULL)
+    {
+      g_assert_cmpint (c->id, !=, outside);
+      g_assert_cmpint (c->id, !=, paused);
+      g_hash_table_add (seen, g_memdup2 (&c->id, sizeof c->id));
+      answer (scheduler, c->id, 4);
+      sd_card_free (c);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 2);
+  g_assert_true (g_hash_table_contains (seen, &later));
+}
+
+static void
 test_format_interval (void)
 {
   struct { gint64 seconds; const char *text; } cases[] = {
@@ -809,6 +858,7 @@ main (int    argc,
   ADD ("/studydeck/scheduler/undo", test_undo);
   ADD ("/studydeck/scheduler/bury-and-suspend", test_bury_and_suspend);
   ADD ("/studydeck/scheduler/retired", test_retired);
+  ADD ("/studydeck/scheduler/card-set", test_card_set);
 #undef ADD
   g_test_add_func ("/studydeck/scheduler/format-interval", test_format_interval);
   g_test_add_func ("/studydeck/scheduler/crash", test_crash);

@@ -67,6 +67,8 @@ struct _SdScheduler
   GHashTable    *decks;        /* gint64* -> DeckNode */
   GHashTable    *presets;      /* gint64* -> PresetInfo */
   GString       *deck_list;    /* "1,2,3" for SQL IN lists */
+  GString       *scope;        /* "deck_id IN (…)" or, for a chosen set, "id IN (…)" */
+  GArray        *card_set;     /* the chosen cards, or NULL for a deck */
 
   GArray        *reviews;      /* card ids, in order */
   guint          review_pos;
@@ -105,6 +107,8 @@ sd_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->decks, g_hash_table_unref);
   g_clear_pointer (&self->presets, g_hash_table_unref);
   g_string_free (self->deck_list, TRUE);
+  g_string_free (self->scope, TRUE);
+  g_clear_pointer (&self->card_set, g_array_unref);
   g_array_unref (self->reviews);
   g_array_unref (self->news);
   g_queue_free_full (self->undo, (GDestroyNotify) undo_step_free);
@@ -125,6 +129,7 @@ sd_scheduler_init (SdScheduler *self)
   self->presets = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                          (GDestroyNotify) preset_info_free);
   self->deck_list = g_string_new (NULL);
+  self->scope = g_string_new (NULL);
   self->reviews = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->news = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->undo = g_queue_new ();
@@ -464,6 +469,36 @@ sd_scheduler_new (SdCollection  *collection,
   return g_steal_pointer (&self);
 }
 
+/**
+ * sd_scheduler_new_for_cards:
+ * @card_ids: (element-type gint64): the cards to study
+ *
+ * Studies a chosen set of cards (the cards of one note, say) whatever their
+ * deck and due date and past the daily limits; suspended, buried and
+ * retired cards stay out.
+ */
+SdScheduler *
+sd_scheduler_new_for_cards (SdCollection  *collection,
+                            GArray        *card_ids,
+                            GError       **error)
+{
+  g_autoptr(SdScheduler) self = g_object_new (SD_TYPE_SCHEDULER, NULL);
+  g_autoptr(SdCard) first = NULL;
+
+  g_return_val_if_fail (card_ids != NULL && card_ids->len > 0, NULL);
+
+  first = sd_card_load (collection, g_array_index (card_ids, gint64, 0), error);
+  if (first == NULL)
+    return NULL;
+
+  self->collection = g_object_ref (collection);
+  self->deck_id = first->deck_id;
+  self->card_set = g_array_copy (card_ids);
+  if (!sd_scheduler_rebuild (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 gint64
 sd_scheduler_get_deck_id (SdScheduler *self)
 {
@@ -487,9 +522,8 @@ fill_queue (SdScheduler  *self,
             gboolean      is_new,
             GError      **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT id, deck_id FROM cards WHERE deck_id IN (%s)"
-                                          " AND %s",
-                                          self->deck_list->str, where);
+  g_autofree char *sql = g_strdup_printf ("SELECT id, deck_id FROM cards WHERE %s AND %s",
+                                          self->scope->str, where);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -502,7 +536,8 @@ fill_queue (SdScheduler  *self,
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
-      if (take_room (self->decks, sqlite3_column_int64 (stmt, 1), is_new))
+      /* A chosen set of cards is studied whole, past the daily limits. */
+      if (self->card_set != NULL || take_room (self->decks, sqlite3_column_int64 (stmt, 1), is_new))
         g_array_append_val (queue, id);
     }
   if (rc != SQLITE_DONE)
@@ -529,12 +564,29 @@ sd_scheduler_rebuild (SdScheduler  *self,
   if (!unbury_for_day (self->collection, self->today, error))
     return FALSE;
 
-  if (!load_tree (self->collection, self->deck_id,
-                  sd_clock_day_start (self->today, self->rollover_hour),
-                  self->decks, self->presets, self->deck_list, error))
-    return FALSE;
+  g_string_truncate (self->scope, 0);
+  if (self->card_set != NULL)
+    {
+      g_string_append (self->scope, "id IN (");
+      for (guint i = 0; i < self->card_set->len; i++)
+        g_string_append_printf (self->scope, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                                g_array_index (self->card_set, gint64, i));
+      g_string_append_c (self->scope, ')');
+    }
+  else
+    {
+      if (!load_tree (self->collection, self->deck_id,
+                      sd_clock_day_start (self->today, self->rollover_hour),
+                      self->decks, self->presets, self->deck_list, error))
+        return FALSE;
+      g_string_append_printf (self->scope, "deck_id IN (%s)", self->deck_list->str);
+    }
 
-  if (!fill_queue (self, "queue = 2 AND due <= ?1 AND retired = 0 ORDER BY due, ((id % 1000003) * 2654435761) % 4294967296",
+  /* A chosen set includes its reviews that are not due yet: studying a note
+   * means going through all of its cards. */
+  if (!fill_queue (self, self->card_set != NULL
+                         ? "queue = 2 AND ?1 IS NOT NULL AND retired = 0 ORDER BY due, id"
+                         : "queue = 2 AND due <= ?1 AND retired = 0 ORDER BY due, ((id % 1000003) * 2654435761) % 4294967296",
                    self->reviews, FALSE, error)
       || !fill_queue (self, "queue = 0 AND ?1 IS NOT NULL AND retired = 0 ORDER BY due, id",
                       self->news, TRUE, error))
@@ -550,9 +602,9 @@ next_learning (SdScheduler *self,
                gint64       cutoff,
                GError     **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM cards WHERE deck_id IN (%s)"
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM cards WHERE %s"
                                           " AND queue = 1 AND due <= ? AND retired = 0 ORDER BY due, id LIMIT 1",
-                                          self->deck_list->str);
+                                          self->scope->str);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 id = 0;
 
@@ -571,9 +623,9 @@ static SdCard *
 next_day_learning (SdScheduler *self,
                    GError     **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM cards WHERE deck_id IN (%s)"
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM cards WHERE %s"
                                           " AND queue = 3 AND due <= ? AND retired = 0 ORDER BY due, id LIMIT 1",
-                                          self->deck_list->str);
+                                          self->scope->str);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 id = 0;
 
@@ -601,11 +653,11 @@ next_from (SdScheduler *self,
       gint64 id = g_array_index (queue, gint64, *pos);
       SdCard *card = sd_card_load (self->collection, id, NULL);
 
+      (*pos)++;
       if (card != NULL && card->queue == wanted
-          && (wanted != SD_QUEUE_REVIEW || card->due <= self->today))
+          && (wanted != SD_QUEUE_REVIEW || card->due <= self->today || self->card_set != NULL))
         return card;
       sd_card_free (card);
-      (*pos)++;
     }
   return NULL;
 }
@@ -703,9 +755,9 @@ sd_scheduler_get_counts (SdScheduler  *self,
   counts->new_count = count_valid (self, self->news, self->new_pos, SD_QUEUE_NEW);
   counts->review_count = count_valid (self, self->reviews, self->review_pos, SD_QUEUE_REVIEW);
 
-  sql = g_strdup_printf ("SELECT count(*) FROM cards WHERE deck_id IN (%s) AND"
+  sql = g_strdup_printf ("SELECT count(*) FROM cards WHERE %s AND"
                          " ((queue = 1 AND due <= ?) OR (queue = 3 AND due <= ?)) AND retired = 0",
-                         self->deck_list->str);
+                         self->scope->str);
   if (sqlite3_prepare_v2 (sd_collection_get_db (self->collection), sql, -1, &stmt, NULL) != SQLITE_OK)
     return sd_collection_set_error (self->collection, error);
   sqlite3_bind_int64 (stmt, 1, sd_clock_now () + SD_SCHEDULER_LEARN_AHEAD);
@@ -729,9 +781,9 @@ sd_scheduler_next_due_time (SdScheduler *self)
 
   g_return_val_if_fail (SD_IS_SCHEDULER (self), 0);
 
-  sql = g_strdup_printf ("SELECT (SELECT min(due) FROM cards WHERE deck_id IN (%s) AND queue = 1 AND retired = 0),"
-                         " (SELECT min(due) FROM cards WHERE deck_id IN (%s) AND queue IN (2, 3) AND retired = 0)",
-                         self->deck_list->str, self->deck_list->str);
+  sql = g_strdup_printf ("SELECT (SELECT min(due) FROM cards WHERE %s AND queue = 1 AND retired = 0),"
+                         " (SELECT min(due) FROM cards WHERE %s AND queue IN (2, 3) AND retired = 0)",
+                         self->scope->str, self->scope->str);
   if (sqlite3_prepare_v2 (sd_collection_get_db (self->collection), sql, -1, &stmt, NULL) != SQLITE_OK
       || sqlite3_step (stmt) != SQLITE_ROW)
     return 0;

@@ -48,6 +48,9 @@ gboolean     sd_scheduler_due_counts      (SdCollection     *collection,
 SdScheduler *sd_scheduler_new             (SdCollection     *collection,
                                            gint64            deck_id,
                                            GError          **error);
+SdScheduler *sd_scheduler_new_for_cards   (SdCollection     *collection,
+                                           GArray           *card_ids,
+                                           GError          **error);
 gint64       sd_scheduler_get_deck_id     (SdScheduler      *self);
 gint64       sd_scheduler_get_today       (SdScheduler      *self);
 gboolean     sd_scheduler_rebuild         (SdScheduler      *self,
