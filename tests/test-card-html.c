@@ -628,6 +628,19 @@ test_hint (void)
   /* <hr id=answer> marks the answer. */
   g_assert_nonnull (sd_rich_doc_find_heading (doc, SD_CARD_HTML_ANSWER_MARK));
   g_assert_cmpint (sd_rich_doc_find_heading (doc, "answer")->offset, ==, range->end);
+
+  /* A <br> right after the hidden block ends the link's line in a browser:
+   * its newline is hidden with the hint instead of making an empty line. */
+  {
+    g_autoptr(SdRichDoc) br = render ("<a href=\"sd-hint:1\">Hint</a><div data-hint-id=\"1\" "
+                                      "style=\"display: none\">x<br>y</div>\n<br>\nListen");
+
+    g_assert_cmpstr (text_of (br), ==, "Hint\nx\ny\n\nListen\n");
+    range = sd_rich_doc_find_range (br, "hint:1");
+    g_assert_cmpint (range->start, ==, 5);
+    g_assert_cmpint (range->end, ==, 10);
+    assert_ranges (br, SD_RICH_STYLE_HIDDEN, ANY, "5-10");
+  }
 }
 
 static void

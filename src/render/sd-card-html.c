@@ -951,6 +951,9 @@ typedef struct
   GArray      *stack;       /* ElementInfo of the ancestors and the element */
   GArray      *deferred;    /* Deferred: widgets found in table cells */
   GArray      *lists;       /* ListState of the open lists */
+  char        *hint_name;   /* a hint range not added yet (see line_break()) */
+  int          hint_start;
+  int          hint_end;
   gboolean     typeans_done;
   int          depth;
   gboolean     cache_valid; /* text_color()'s last answer */
@@ -1878,6 +1881,16 @@ emit_marker (Walker         *w,
   w->out.marker[0] = '\0';
 }
 
+static void
+finish_hint (Walker *w)
+{
+  if (w->hint_name == NULL)
+    return;
+
+  sd_rich_doc_add_range (w->out.doc, w->hint_name, w->hint_start, w->hint_end);
+  g_clear_pointer (&w->hint_name, g_free);
+}
+
 /* Before anything visible on a line. */
 static void
 begin_content (Walker         *w,
@@ -1885,6 +1898,8 @@ begin_content (Walker         *w,
 {
   if (w->out.line_content)
     return;
+
+  finish_hint (w);
 
   if (!w->out.cell)
     sync_block (w, c);
@@ -1934,6 +1949,19 @@ static void
 line_break (Walker         *w,
             const Computed *c)
 {
+  /* "Hint<div hidden>…</div><br>": while the hint is hidden a browser
+   * has no block there, so the <br> ends the link's line and must not
+   * make an empty one; the newline is hidden with the hint. */
+  if (w->hint_name != NULL && !w->out.line_content && !w->out.cell)
+    {
+      sd_rich_doc_push (w->out.doc, SD_RICH_STYLE_HIDDEN, 0);
+      sd_rich_doc_end_paragraph (w->out.doc, FALSE);
+      sd_rich_doc_pop (w->out.doc, SD_RICH_STYLE_HIDDEN, 0);
+      w->hint_end = sd_rich_doc_get_length (w->out.doc);
+      finish_hint (w);
+      return;
+    }
+
   begin_content (w, c);
   end_line (w, FALSE);
 }
@@ -2220,9 +2248,13 @@ emit_alt_text (Walker         *w,
                const Computed *c,
                const char     *alt)
 {
+  Computed dim = *c;
+
+  /* The image-alt tag's dim colour, not the text's. */
+  dim.fg_set = FALSE;
   begin_content (w, c);
   flush_space (w);
-  sync_inline (w, c);
+  sync_inline (w, &dim);
   sd_rich_doc_push (w->out.doc, SD_RICH_STYLE_IMAGE_ALT, 0);
   sd_rich_doc_text (w->out.doc, alt, -1);
   sd_rich_doc_pop (w->out.doc, SD_RICH_STYLE_IMAGE_ALT, 0);
@@ -2610,8 +2642,11 @@ render_cell (Walker         *w,
              xmlNode        *cell,
              const Computed *c)
 {
-  Out saved = w->out;
+  Out saved;
   SdRichDoc *doc = sd_rich_doc_new ();
+
+  finish_hint (w);
+  saved = w->out;
 
   memset (&w->out, 0, sizeof w->out);
   w->out.doc = doc;
@@ -2622,6 +2657,7 @@ render_cell (Walker         *w,
   close_all (w);
   if (w->out.line_content)
     sd_rich_doc_end_paragraph (doc, FALSE);
+  finish_hint (w);
 
   w->out = saved;
 
@@ -2833,15 +2869,14 @@ walk_element (Walker         *w,
 
   if (hint_id != NULL)
     {
-      g_autofree char *name = g_strconcat (SD_CARD_HTML_HINT_RANGE_PREFIX, hint_id, NULL);
-      int start;
-
       c.hidden = TRUE;
+      finish_hint (w);
       block_boundary (w, FALSE);
-      start = sd_rich_doc_get_length (w->out.doc);
+      w->hint_start = sd_rich_doc_get_length (w->out.doc);
       walk_children (w, node, &c);
       block_boundary (w, FALSE);
-      sd_rich_doc_add_range (w->out.doc, name, start, sd_rich_doc_get_length (w->out.doc));
+      w->hint_name = g_strconcat (SD_CARD_HTML_HINT_RANGE_PREFIX, hint_id, NULL);
+      w->hint_end = sd_rich_doc_get_length (w->out.doc);
     }
   else if (g_str_equal (tag, "br"))
     {
@@ -3096,6 +3131,7 @@ render (const char              *html,
 
   block_boundary (&w, FALSE);
   close_all (&w);
+  finish_hint (&w);
 
   if (page_bg != NULL)
     *page_bg = w.page_bg;
