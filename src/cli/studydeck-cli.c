@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sd-cli.h"
+#include "sd-cli-export.h"
 #include "sd-cli-fsrs.h"
 #include "sd-cli-fsrs-optimize.h"
 #include "sd-cli-import.h"
@@ -42,6 +43,7 @@ run_fsrs (const SdCliContext *ctx,
 static const Command commands[] = {
   { "info", sd_cli_info, N_("Print what the collection holds (--json)") },
   { "import", sd_cli_import, N_("Import an Anki package (.apkg/.colpkg) or a CSV/TSV file (--json)") },
+  { "export", sd_cli_export, N_("Export a deck or the whole collection as an Anki package (--json)") },
   { "notes", sd_cli_notes, N_("Notes folders: add-folder, remove-folder, scan, list, search, cards") },
   { "stats", sd_cli_stats, N_("Review statistics of the collection or a deck (--deck, --json)") },
   { "fsrs", run_fsrs, N_("FSRS tools: replay histories, optimize and evaluate parameters") },
