@@ -449,6 +449,7 @@ test_hint (void)
   g_assert_false (has_tag (view, offset_of (view, "Listen"), "hidden"));
 
   g_assert_false (sd_card_view_reveal_hint (view, "nope"));
+  sd_test_screenshot (window, "card-view-hint-revealed.png");
 
   /* Revealed hints stay revealed when the colours change. */
   set_scheme (TRUE);

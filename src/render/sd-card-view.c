@@ -346,6 +346,31 @@ create_missing_sound (const char *name)
   return label;
 }
 
+/* A child widget stands on the text's baseline; buttons and labels look
+ * right centred on the line instead, a few pixels lower. */
+static void
+lower_widget (SdCardView *self,
+              int         offset)
+{
+  GtkTextBuffer *buffer = sd_rich_text_get_buffer (self->text);
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  GtkTextTag *tag = gtk_text_tag_table_lookup (table, "sd-card-widget");
+  GtkTextIter start, end;
+
+  if (tag == NULL)
+    {
+      tag = gtk_text_tag_new ("sd-card-widget");
+      g_object_set (tag, "rise", -6 * PANGO_SCALE, NULL);
+      gtk_text_tag_table_add (table, tag);
+      g_object_unref (tag);
+    }
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, offset);
+  end = start;
+  gtk_text_iter_forward_char (&end);
+  gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
+}
+
 static void
 add_widgets (SdCardView *self)
 {
@@ -374,7 +399,11 @@ add_widgets (SdCardView *self)
         }
 
       if (widget != NULL)
-        gtk_text_view_add_child_at_anchor (GTK_TEXT_VIEW (self->view), widget, anchor);
+        {
+          gtk_text_view_add_child_at_anchor (GTK_TEXT_VIEW (self->view), widget, anchor);
+          if (widget != self->entry)
+            lower_widget (self, place->offset);
+        }
     }
 }
 
