@@ -540,6 +540,26 @@ test_images (void)
   g_assert_cmpstr (sd_rich_doc_get_image (doc, 1)->path, ==, lat);
   g_assert_cmpstr (sd_rich_doc_get_image (doc, 2)->path, ==, lat);
 
+  g_assert_cmpint (image->width, ==, 0);
+
+  /* Sizes from attributes and CSS lengths; percentages are not sizes. */
+  {
+    g_autoptr(SdRichDoc) sized =
+      sd_card_html_render ("<img src=\"pic.png\" width=\"120\"><img src=\"pic.png\" "
+                           "style=\"width: 2em; height: 30px\"><img src=\"pic.png\" width=\"50%\" "
+                           "height=\"40\"><img class=\"big\" src=\"pic.png\" width=\"10\">",
+                           ".card { font-size: 20px } .big { width: 300px }", dir, FALSE);
+
+    g_assert_cmpuint (sd_rich_doc_get_n_images (sized), ==, 4);
+    g_assert_cmpint (sd_rich_doc_get_image (sized, 0)->width, ==, 120);
+    g_assert_cmpint (sd_rich_doc_get_image (sized, 0)->height, ==, 0);
+    g_assert_cmpint (sd_rich_doc_get_image (sized, 1)->width, ==, 40);
+    g_assert_cmpint (sd_rich_doc_get_image (sized, 1)->height, ==, 30);
+    g_assert_cmpint (sd_rich_doc_get_image (sized, 2)->width, ==, 0);
+    g_assert_cmpint (sd_rich_doc_get_image (sized, 2)->height, ==, 40);
+    g_assert_cmpint (sd_rich_doc_get_image (sized, 3)->width, ==, 300);
+  }
+
   /* Missing or outside the media folder: the alt text, or the name. */
   g_assert_nonnull (strstr (text_of (doc), "|A muscle|gone.jpg|pic.png|pic.png|x.png|passwd||\n"));
   g_assert_true (style_at (doc, SD_RICH_STYLE_IMAGE_ALT, ANY, offset_of (doc, "A muscle")));

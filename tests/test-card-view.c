@@ -409,6 +409,17 @@ test_images (void)
   g_assert_true (has_tag (view, offset_of (view, "(no picture)"), "image-alt"));
   g_assert_false (has_tag (view, offset_of (view, "(no picture)"), "hidden"));
 
+  /* A size from the card: in proportion. */
+  sd_card_view_set_card (view, "<img src=\"Latissimus dorsi.png\" width=\"90\">", basic_css,
+                         media_dir);
+  gtk_test_widget_wait_for_draw (window);
+  rich = sd_card_view_get_rich_text (view);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (sd_rich_text_get_image (rich, 0)), ==, 90);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (sd_rich_text_get_image (rich, 0)), ==, 60);
+  sd_card_view_set_card (view, image_html, basic_css, media_dir);
+  rich = sd_card_view_get_rich_text (view);
+  paintable = sd_rich_text_get_image (rich, 0);
+
   /* Narrow: the picture shrinks to the text width. */
   gtk_window_set_default_size (GTK_WINDOW (window), 250, 600);
   gtk_test_widget_wait_for_draw (window);

@@ -393,6 +393,8 @@ typedef enum
   PROP_WHITE_SPACE,
   PROP_LIST_STYLE_TYPE,
   PROP_LIST_STYLE,
+  PROP_WIDTH,
+  PROP_HEIGHT,
   N_PROPS
 } Prop;
 
@@ -411,6 +413,8 @@ static const char * const prop_names[N_PROPS] = {
   [PROP_WHITE_SPACE] = "white-space",
   [PROP_LIST_STYLE_TYPE] = "list-style-type",
   [PROP_LIST_STYLE] = "list-style",
+  [PROP_WIDTH] = "width",
+  [PROP_HEIGHT] = "height",
 };
 
 typedef struct
@@ -892,6 +896,8 @@ typedef struct
   int          quote;      /* x of the quote bar; -1: none */
   int          code_block; /* x of the code box; -1: none */
   int          vpos;       /* -1 sub, 0, +1 super */
+  int          width;      /* px; 0: auto (images only; not inherited) */
+  int          height;
   guint        fg_set : 1;
   guint        bg_set : 1;
   guint        bold : 1;
@@ -1446,6 +1452,21 @@ apply_decl (Walker         *w,
         parse_list_type (v, &c->list_type);
       break;
 
+    case PROP_WIDTH:
+    case PROP_HEIGHT:
+      {
+        /* Lengths only (px, pt, em…); percentages need a box we do not
+         * have, "auto" is the picture's own size. */
+        double px = strchr (v, '%') == NULL ? parse_font_size (v, c->px) : -1;
+        int *size = prop == PROP_WIDTH ? &c->width : &c->height;
+
+        if (px > 0)
+          *size = (int) CLAMP (px + 0.5, 1, 10000);
+        else if (initial || g_ascii_strcasecmp (v, "auto") == 0 || strchr (v, '%') != NULL)
+          *size = 0;
+      }
+      break;
+
     case N_PROPS:
     default:
       g_assert_not_reached ();
@@ -1490,6 +1511,15 @@ apply_hints (Walker         *w,
   if ((v = get_attr (node, "align")) != NULL && !g_str_equal (tag, "table") &&
       !g_str_equal (tag, "img"))
     parse_align (v, &c->align);
+
+  if (g_str_equal (tag, "img"))
+    {
+      /* width="300" is pixels; width="50%" is not a size we can honour. */
+      if ((v = get_attr (node, "width")) != NULL && strchr (v, '%') == NULL && atoi (v) > 0)
+        c->width = MIN (atoi (v), 10000);
+      if ((v = get_attr (node, "height")) != NULL && strchr (v, '%') == NULL && atoi (v) > 0)
+        c->height = MIN (atoi (v), 10000);
+    }
 
   if ((v = get_attr (node, "bgcolor")) != NULL)
     {
@@ -1665,6 +1695,8 @@ compute (Walker         *w,
   /* Everything inherits: backgrounds and raised text are painted behind
    * and under the children anyway. */
   *c = *parent;
+  c->width = 0;
+  c->height = 0;
   *display = tag_is_block (tag) ? DISPLAY_BLOCK : DISPLAY_INLINE;
 
   apply_element_defaults (w, tag, node, c);
@@ -2287,7 +2319,8 @@ emit_image (Walker         *w,
   begin_content (w, c);
   flush_space (w);
   sync_inline (w, c);
-  sd_rich_doc_image (w->out.doc, path, alt != NULL ? alt : "", MIN (c->indent, MAX_INDENT_PX));
+  sd_rich_doc_image_sized (w->out.doc, path, alt != NULL ? alt : "", MIN (c->indent, MAX_INDENT_PX),
+                           c->width, c->height);
 }
 
 static void walk_children (Walker         *w,

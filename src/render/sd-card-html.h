@@ -43,7 +43,8 @@ G_BEGIN_DECLS
  * - <img src> is looked up in the media folder only (no scheme, no absolute
  *   path, no ".." component; the src as written, then percent-decoded); a
  *   missing image shows its alt text (or its file name) with the
- *   "image-alt" style;
+ *   "image-alt" style; width=/height= and CSS width/height lengths set its
+ *   size (SdRichImage width, height; the view still shrinks it to fit);
  * - <a href> with http(s): or mailto: is an EXTERNAL link; "sd-hint:ID" is a
  *   hint link (OTHER kind); any other target shows as plain text;
  * - <hr> is a rule; <hr id=answer> also gets the heading mark "answer"
@@ -93,7 +94,8 @@ G_BEGIN_DECLS
  * smaller/larger), font-family (the whole list, quotes removed), text-align
  * (left start center right end justify), display (none; block-like and
  * inline-like values), vertical-align (sub, super), white-space (pre*),
- * list-style-type / list-style. Values inherit, "inherit", "initial" and
+ * list-style-type / list-style, width / height (images; lengths, not %).
+ * Values inherit (not width, height, display), "inherit", "initial" and
  * "unset" work. Colours: names, #rgb, #rgba, #rrggbb, #rrggbbaa, rgb(),
  * rgba(), hsl(), hsla(), transparent.
  *

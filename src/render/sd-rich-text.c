@@ -359,6 +359,19 @@ sd_rich_doc_image (SdRichDoc  *doc,
                    const char *alt,
                    int         indent_px)
 {
+  sd_rich_doc_image_sized (doc, path, alt, indent_px, 0, 0);
+}
+
+/* @width, @height: the size the document asks for, in px (0: the picture's
+ * own, or in proportion to the other); the view still shrinks it to fit. */
+void
+sd_rich_doc_image_sized (SdRichDoc  *doc,
+                         const char *path,
+                         const char *alt,
+                         int         indent_px,
+                         int         width,
+                         int         height)
+{
   SdRichImage image = { 0, };
   SdRichImage *stored;
 
@@ -368,6 +381,8 @@ sd_rich_doc_image (SdRichDoc  *doc,
   image.alt = g_strdup (alt != NULL ? alt : "");
   image.offset = doc->length;
   image.indent_px = indent_px;
+  image.width = MAX (width, 0);
+  image.height = MAX (height, 0);
   g_array_append_val (doc->images, image);
   append_object (doc, SD_RICH_OP_IMAGE, doc->images->len - 1, 0);
 
@@ -916,6 +931,8 @@ sd_rich_doc_dump (SdRichDoc *doc)
             else
               g_string_append (out, " (none)");
             dump_text (out, image->alt, strlen (image->alt));
+            if (image->width > 0 || image->height > 0)
+              g_string_append_printf (out, " %dx%d", image->width, image->height);
           }
           break;
 
@@ -1303,6 +1320,8 @@ struct _SdRichImagePaintable
   GObject     parent_instance;
   GdkTexture *texture;
   int         max_width;
+  int         want_width;   /* asked for by the document; 0: natural */
+  int         want_height;
 };
 
 static void sd_rich_image_paintable_init (GdkPaintableInterface *iface);
@@ -1323,6 +1342,22 @@ image_size (SdRichImagePaintable *self,
     {
       w = gdk_texture_get_width (self->texture);
       h = gdk_texture_get_height (self->texture);
+
+      if (self->want_width > 0 && self->want_height > 0)
+        {
+          w = self->want_width;
+          h = self->want_height;
+        }
+      else if (self->want_width > 0)
+        {
+          h = MAX (1, (int) ((double) h * self->want_width / MAX (w, 1) + 0.5));
+          w = self->want_width;
+        }
+      else if (self->want_height > 0)
+        {
+          w = MAX (1, (int) ((double) w * self->want_height / MAX (h, 1) + 0.5));
+          h = self->want_height;
+        }
 
       if (self->max_width > 0 && w > self->max_width)
         {
@@ -2035,6 +2070,8 @@ replay (SdRichText *self)
             ObjectPos obj = { op->text_start, OBJECT_IMAGE, self->images->len };
 
             entry.paintable = g_object_new (SD_TYPE_RICH_IMAGE, NULL);
+            entry.paintable->want_width = sd_rich_doc_get_image (doc, op->index)->width;
+            entry.paintable->want_height = sd_rich_doc_get_image (doc, op->index)->height;
             g_array_append_val (self->images, entry);
             g_array_append_val (self->objects, obj);
           }

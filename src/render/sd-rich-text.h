@@ -151,6 +151,8 @@ typedef struct
   int   alt_start;          /* the hidden alt text right after it */
   int   alt_end;
   int   indent_px;          /* left indent of its paragraph */
+  int   width;              /* size asked for in px (HTML width=, CSS); 0: the */
+  int   height;             /*   picture's own, or in proportion to the other */
 } SdRichImage;
 
 typedef struct
@@ -233,6 +235,12 @@ void             sd_rich_doc_image             (SdRichDoc      *doc,
                                                 const char     *path,
                                                 const char     *alt,
                                                 int             indent_px);
+void             sd_rich_doc_image_sized       (SdRichDoc      *doc,
+                                                const char     *path,
+                                                const char     *alt,
+                                                int             indent_px,
+                                                int             width,
+                                                int             height);
 SdRichTable     *sd_rich_table_new             (guint           n_rows,
                                                 guint           n_cols);
 void             sd_rich_table_free            (SdRichTable    *table);
