@@ -641,6 +641,35 @@ test_broken_html (void)
 }
 
 static void
+test_large_field (void)
+{
+  GString *html = g_string_new ("<div>");
+  SdCardView *view;
+  GtkWidget *window;
+  gint64 start;
+  double ms;
+
+  while (html->len < 100 * 1024)
+    g_string_append (html, "Line with <b>bold</b>, <span style=\"color: #c00\">colour</span> "
+                           "&nbsp;and a <span class=\"cloze\">[...]</span>.<br>\n"
+                           "<div>Nested <i>div</i></div>\n");
+  g_string_append (html, "</div>");
+
+  set_scheme (FALSE);
+  window = show_card ("", basic_css, &view, 600, 500);
+  start = g_get_monotonic_time ();
+  sd_card_view_set_card (view, html->str, basic_css, media_dir);
+  gtk_test_widget_wait_for_draw (window);
+  ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_test_message ("100 KB card on screen: %.1f ms", ms);
+  g_assert_cmpfloat (ms, <, 3000);
+  g_assert_true (sd_rich_text_is_complete (sd_card_view_get_rich_text (view)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_string_free (html, TRUE);
+}
+
+static void
 test_screenshot (gconstpointer data)
 {
   const char *which = data;
@@ -694,6 +723,7 @@ main (int   argc,
   g_test_add_func ("/studydeck/card-view/dark", test_dark);
   g_test_add_func ("/studydeck/card-view/clear-and-finalize", test_clear_and_finalize);
   g_test_add_func ("/studydeck/card-view/broken-html", test_broken_html);
+  g_test_add_func ("/studydeck/card-view/large-field", test_large_field);
   for (guint i = 0; i < G_N_ELEMENTS (shots); i++)
     {
       g_autofree char *path = g_strdup_printf ("/studydeck/card-view/screenshot-%s", shots[i]);
