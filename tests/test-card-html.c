@@ -1235,6 +1235,47 @@ test_large_field (void)
   }
 }
 
+static const char thread_html[] =
+  "<h2>Yo <span class=\"cloze\">[...]</span></h2><table><tr><td>a</td></tr></table>"
+  "<ul><li><b>x</b></li></ul><img src=\"gone.png\"> [sound:s.mp3] \\(x\\)";
+
+static gpointer
+render_in_thread (gpointer data)
+{
+  char *dump = NULL;
+
+  for (int i = 0; i < 50; i++)
+    {
+      g_autoptr(SdRichDoc) doc = sd_card_html_render (thread_html, cloze_css, NULL, i % 2);
+
+      if (i % 2 == 0)
+        {
+          g_free (dump);
+          dump = sd_rich_doc_dump (doc);
+        }
+    }
+
+  return dump;
+}
+
+/* Rendering runs in workers: no shared state. */
+static void
+test_threads (void)
+{
+  g_autoptr(SdRichDoc) doc = sd_card_html_render (thread_html, cloze_css, NULL, FALSE);
+  g_autofree char *expected = sd_rich_doc_dump (doc);
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("render", render_in_thread, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_autofree char *dump = g_thread_join (threads[i]);
+
+      g_assert_cmpstr (dump, ==, expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1269,6 +1310,7 @@ main (int   argc,
   g_test_add_func ("/studydeck/card-html/ankidroid-muscles", test_ankidroid_muscles);
   g_test_add_func ("/studydeck/card-html/ankidroid-clozes", test_ankidroid_clozes);
   g_test_add_func ("/studydeck/card-html/large-field", test_large_field);
+  g_test_add_func ("/studydeck/card-html/threads", test_threads);
 
   return g_test_run ();
 }

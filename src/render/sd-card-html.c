@@ -3118,6 +3118,17 @@ render (const char              *html,
       len = strlen (html);
     }
 
+  /* libxml2 2.9 wants its global state set up once, before threads use it. */
+  {
+    static gsize parser_ready = 0;
+
+    if (g_once_init_enter (&parser_ready))
+      {
+        xmlInitParser ();
+        g_once_init_leave (&parser_ready, 1);
+      }
+  }
+
   /* Leading text would get an implied <p> (a paragraph gap) from libxml2
    * when nothing is open yet; an explicit body keeps it plain text. */
   wrapped = g_strconcat ("<html><body>", html, NULL);
