@@ -466,6 +466,19 @@ test_table_quirks (void)
   g_assert_cmpstr (text_of (table->cells[1]), ==, "b\n");
   g_assert_cmpstr (text_of (table->cells[2]), ==, "c\n");
 
+  /* Moved-out content is the table's sibling: not styled as its child. */
+  {
+    g_autoptr(SdRichDoc) sib = sd_card_html_render ("<table><div>out</div><tr><td>in</td></tr>"
+                                                    "</table>", "table { color: #666666 } "
+                                                    "table div { font-weight: bold }", NULL, FALSE);
+
+    g_assert_cmpstr (text_of (sib), ==, "out\n\xef\xbf\xbc\n");
+    g_assert_cmpuint (arg_at (sib, SD_RICH_STYLE_FOREGROUND, 0), ==, ANY);
+    g_assert_false (style_at (sib, SD_RICH_STYLE_STRONG, ANY, 0));
+    g_assert_cmpuint (arg_at (sd_rich_doc_get_table (sib, 0)->cells[0], SD_RICH_STYLE_FOREGROUND,
+                              0), ==, 0x666666ff);
+  }
+
   /* A table in a cell flattens; the sound button of a cell goes below. */
   table = sd_rich_doc_get_table (doc, 2);
   g_assert_cmpuint (table->n_rows, ==, 1);

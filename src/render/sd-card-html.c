@@ -2700,6 +2700,7 @@ render_cell (Walker         *w,
 static void
 walk_table (Walker         *w,
             xmlNode        *table,
+            const Computed *parent,
             const Computed *c)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (row_free);
@@ -2712,10 +2713,18 @@ walk_table (Walker         *w,
 
   collect_rows (table, NULL, rows, fostered, &caption);
 
-  /* What a browser moves out of the table comes before it. */
+  /* What a browser moves out of the table comes before it, as the
+   * table's sibling: styled by the table's parent, not by the table. */
   block_boundary (w, FALSE);
-  for (guint i = 0; i < fostered->len; i++)
-    walk_node (w, g_ptr_array_index (fostered, i), c);
+  if (fostered->len > 0)
+    {
+      ElementInfo table_info = g_array_index (w->stack, ElementInfo, w->stack->len - 1);
+
+      g_array_set_size (w->stack, w->stack->len - 1);
+      for (guint i = 0; i < fostered->len; i++)
+        walk_node (w, g_ptr_array_index (fostered, i), parent);
+      g_array_append_val (w->stack, table_info);
+    }
 
   if (caption != NULL)
     {
@@ -2961,7 +2970,7 @@ walk_element (Walker         *w,
     }
   else if (g_str_equal (tag, "table") && !w->out.cell && display == DISPLAY_BLOCK)
     {
-      walk_table (w, node, &c);
+      walk_table (w, node, parent, &c);
     }
   else if ((g_str_equal (tag, "ul") || g_str_equal (tag, "ol") || g_str_equal (tag, "menu") ||
             g_str_equal (tag, "dir")) && display == DISPLAY_BLOCK)
