@@ -802,7 +802,8 @@ test_card_css (void)
   assert_ranges (doc, SD_RICH_STYLE_ALIGN, SD_RICH_ALIGN_CENTER, "0-20");
   assert_ranges (doc, SD_RICH_STYLE_SCALE, 1250, "0-10,11-19");
   assert_ranges (doc, SD_RICH_STYLE_FOREGROUND, 0x000000ff, "0-10,11-19");
-  g_assert_cmpstr (sd_rich_doc_get_string (doc, arg_at (doc, SD_RICH_STYLE_FAMILY, 0)), ==, "arial");
+  g_assert_cmpstr (sd_rich_doc_get_string (doc, arg_at (doc, SD_RICH_STYLE_FAMILY, 0)), ==,
+                   "arial");
 
   g_assert_true (sd_card_html_get_background (basic_css, FALSE, -1, &bg));
   g_assert_cmpuint (bg, ==, 0xffffffff);
@@ -1139,9 +1140,9 @@ test_ankidroid_muscles (void)
   g_autoptr(SdRichDoc) p = sd_card_html_render (picture, css, dir, FALSE);
 
   g_assert_cmpstr (text_of (b), ==, "Deltoid\n\xef\xbf\xbc\nAnterior: \xc2\xa0" "Flexion and "
-                                    "medial rotation of humerus\nLateral/whole: \xc2\xa0" "Abduction "
-                                    "at shoulder\nPosterior: \xc2\xa0" "Extension and lateral "
-                                    "rotation of humerus\n");
+                                    "medial rotation of humerus\nLateral/whole: \xc2\xa0"
+                                    "Abduction at shoulder\nPosterior: \xc2\xa0" "Extension and "
+                                    "lateral rotation of humerus\n");
   g_assert_cmpstr (text_of (o), ==, "Where does Latissimus dorsi originate?\n\xef\xbf\xbc\n"
                                     "Ribs 8-12\nT6-T12, all L&S spinous\nThoracolumbular fascia\n"
                                     "Iliac crest\nScapula (inferior angle)\n");
@@ -1149,8 +1150,8 @@ test_ankidroid_muscles (void)
   g_assert_false (style_at (o, SD_RICH_STYLE_STRONG, ANY, offset_of (o, "Iliac")));
   assert_ranges (o, SD_RICH_STYLE_ALIGN, SD_RICH_ALIGN_CENTER, "0-135");
 
-  g_assert_cmpstr (text_of (p), ==, "Which muscle is depicted here?\n\xef\xbf\xbc\nLatissimus dorsi\n"
-                                    "\xef\xbf\xbc\n");
+  g_assert_cmpstr (text_of (p), ==, "Which muscle is depicted here?\n\xef\xbf\xbc\n"
+                                    "Latissimus dorsi\n\xef\xbf\xbc\n");
   g_assert_cmpuint (sd_rich_doc_get_n_images (p), ==, 1);
   g_assert_true (style_at (p, SD_RICH_STYLE_UNDERLINE, ANY, offset_of (p, "Latissimus d")));
   g_assert_true (style_at (p, SD_RICH_STYLE_EMPHASIS, ANY, offset_of (p, "Latissimus d")));

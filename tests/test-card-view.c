@@ -82,8 +82,9 @@ write_png (const char *name,
     for (int x = 0; x < width; x++)
       {
         guchar *p = pixels + ((gsize) y * width + x) * 4;
-        gboolean ring = ABS ((x - width / 2) * (x - width / 2) + (y - height / 2) * (y - height / 2) -
-                             (height / 3) * (height / 3)) < height * 2;
+        int dx = x - width / 2;
+        int dy = y - height / 2;
+        gboolean ring = ABS (dx * dx + dy * dy - (height / 3) * (height / 3)) < height * 2;
 
         p[0] = ring ? 200 : (guchar) (60 + 120 * x / width);
         p[1] = ring ? 40 : (guchar) (90 + 100 * y / height);
@@ -364,7 +365,8 @@ test_sounds (void)
   label = sd_card_view_get_sound_widget (view, 1);
   g_assert_true (GTK_IS_LABEL (label));
   g_assert_null (sd_card_view_get_sound_path (view, 1));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "google-a85acb61-dd219a14.mp3"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)),
+                            "google-a85acb61-dd219a14.mp3"));
   g_assert_true (gtk_widget_has_css_class (label, "dim-label"));
 
   /* Plays where GStreamer can (the result depends on the machine's audio
@@ -631,9 +633,11 @@ test_broken_html (void)
   /* The revealed hint keeps its shown picture's alt text hidden. */
   g_assert_true (sd_card_view_reveal_hint (view, "1"));
   {
-    const SdRichImage *image = sd_rich_doc_get_image (sd_rich_text_get_doc (sd_card_view_get_rich_text (view)), 0);
+    SdRichDoc *doc = sd_rich_text_get_doc (sd_card_view_get_rich_text (view));
+    const SdRichImage *image = sd_rich_doc_get_image (doc, 0);
 
-    g_assert_true (has_tag (view, image->alt_start, "hidden") || image->alt_start == image->alt_end);
+    g_assert_true (has_tag (view, image->alt_start, "hidden") ||
+                   image->alt_start == image->alt_end);
     g_assert_false (has_tag (view, image->offset, "hidden"));
   }
 

@@ -1349,7 +1349,8 @@ apply_decl (Walker         *w,
     case PROP_FONT_STYLE:
       if (inherit)
         c->italic = parent->italic;
-      else if (g_ascii_strncasecmp (v, "italic", 6) == 0 || g_ascii_strncasecmp (v, "oblique", 7) == 0)
+      else if (g_ascii_strncasecmp (v, "italic", 6) == 0 ||
+               g_ascii_strncasecmp (v, "oblique", 7) == 0)
         c->italic = TRUE;
       else if (initial || g_ascii_strcasecmp (v, "normal") == 0)
         c->italic = FALSE;
@@ -1415,7 +1416,8 @@ apply_decl (Walker         *w,
     case PROP_DISPLAY:
       if (g_ascii_strcasecmp (v, "none") == 0)
         *display = DISPLAY_NONE;
-      else if (g_ascii_strncasecmp (v, "inline", 6) == 0 || g_ascii_strcasecmp (v, "contents") == 0 ||
+      else if (g_ascii_strncasecmp (v, "inline", 6) == 0 ||
+               g_ascii_strcasecmp (v, "contents") == 0 ||
                g_ascii_strcasecmp (v, "ruby") == 0)
         *display = DISPLAY_INLINE;
       else if (g_ascii_strcasecmp (v, "block") == 0 || g_ascii_strcasecmp (v, "flex") == 0 ||
@@ -1436,9 +1438,11 @@ apply_decl (Walker         *w,
     case PROP_WHITE_SPACE:
       if (inherit)
         c->pre = parent->pre;
-      else if (g_ascii_strncasecmp (v, "pre", 3) == 0 || g_ascii_strcasecmp (v, "break-spaces") == 0)
+      else if (g_ascii_strncasecmp (v, "pre", 3) == 0 ||
+               g_ascii_strcasecmp (v, "break-spaces") == 0)
         c->pre = TRUE;
-      else if (initial || g_ascii_strcasecmp (v, "normal") == 0 || g_ascii_strcasecmp (v, "nowrap") == 0)
+      else if (initial || g_ascii_strcasecmp (v, "normal") == 0 ||
+               g_ascii_strcasecmp (v, "nowrap") == 0)
         c->pre = FALSE;
       break;
 

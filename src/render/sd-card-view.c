@@ -251,7 +251,8 @@ sd_card_view_play_sound (SdCardView *self,
     if (j != i && g_array_index (self->sounds, Sound, j).stream != NULL)
       gtk_media_stream_pause (g_array_index (self->sounds, Sound, j).stream);
 
-  if (gtk_media_stream_get_ended (sound->stream) || gtk_media_stream_get_timestamp (sound->stream) > 0)
+  if (gtk_media_stream_get_ended (sound->stream) ||
+      gtk_media_stream_get_timestamp (sound->stream) > 0)
     gtk_media_stream_seek (sound->stream, 0);
   gtk_media_stream_play (sound->stream);
   update_sound_button (sound->widget, sound->stream);
