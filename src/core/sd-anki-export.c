@@ -725,9 +725,14 @@ rewrite_ref (const GMatchInfo *match,
         g_string_append (out, target);
       else
         {
+          /* Normalised names hold no quote or angle bracket; only & needs
+           * escaping inside the attribute. */
+          g_autoptr(GString) escaped = g_string_new (target);
+
+          g_string_replace (escaped, "&", "&amp;", 0);
           if (group == 3)
             g_string_append_c (out, '"');
-          sd_html_text_append_escaped_attribute (out, target, -1);
+          g_string_append_len (out, escaped->str, (gssize) escaped->len);
           if (group == 3)
             g_string_append_c (out, '"');
         }
