@@ -58,6 +58,12 @@ test_note_roundtrip (void)
   loaded = sd_note_load (collection, note->id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (loaded->guid, ==, note->guid);
+  {
+    g_auto(GStrv) all = sd_note_all_tags (collection, &error);
+    g_assert_cmpuint (g_strv_length (all), ==, 2);
+    g_assert_cmpstr (all[0], ==, "basics");
+    g_assert_cmpstr (all[1], ==, "k8s");
+  }
   g_assert_cmpstr (loaded->fields[0], ==, fields[0]);
   g_assert_cmpstr (loaded->fields[1], ==, fields[1]);
   g_assert_cmpuint (g_strv_length (loaded->tags), ==, 2);

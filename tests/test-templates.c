@@ -12,6 +12,7 @@
 #include "sd-deck.h"
 #include "sd-deck-list.h"
 #include "sd-deck-options.h"
+#include "sd-note-editor.h"
 #include "sd-notes-list.h"
 #include "sd-notes-pane.h"
 #include "sd-review-pane.h"
@@ -67,6 +68,19 @@ test_deck_options (void)
 }
 
 static void
+test_note_editor (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  SdNoteEditor *editor = sd_note_editor_new_add (NULL, collection, 0);
+
+  gtk_window_present (GTK_WINDOW (editor));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+  sd_test_rm_rf (dir);
+}
+
+static void
 test_help_overlay (void)
 {
   GtkBuilder *builder = gtk_builder_new_from_resource (APP_PATH "/gtk/help-overlay.ui");
@@ -89,6 +103,7 @@ main (int    argc,
   g_test_add_func ("/studydeck/templates/widgets", test_widgets);
   g_test_add_func ("/studydeck/templates/window", test_window);
   g_test_add_func ("/studydeck/templates/deck-options", test_deck_options);
+  g_test_add_func ("/studydeck/templates/note-editor", test_note_editor);
   g_test_add_func ("/studydeck/templates/help-overlay", test_help_overlay);
 
   return g_test_run ();

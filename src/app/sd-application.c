@@ -154,6 +154,8 @@ sd_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.add-notes-folder",
                                          (const char *[]) { "<Control><Shift>o", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.add-note",
+                                         (const char *[]) { "<Control>n", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.import",
                                          (const char *[]) { "<Control>i", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.toggle-notes-pane",

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -18,6 +19,7 @@
 #include "sd-library-links.h"
 #include "sd-markdown.h"
 #include "sd-markdown-text.h"
+#include "sd-note-cards.h"
 #include "sd-note-file.h"
 #include "sd-notes-pane.h"
 #include "sd-rich-view.h"
@@ -56,6 +58,10 @@ struct _SdNotesPane
   GtkWidget       *toolbar;
   GtkLabel        *title_label;
   GtkWidget       *save_button;
+  GtkWidget       *study_button;
+  GPtrArray       *anchors;      /* SdNoteCardAnchor of the open note */
+  GArray          *anchor_ranges;/* int pairs: each anchor's start and end offset */
+  gint64           current_card;
   GtkWidget       *edit_button;
   GtkWidget       *outline_button;
   GtkStack        *mode_stack;
@@ -79,6 +85,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SAVED,
+  STUDY_CARDS,
   N_SIGNALS
 };
 
@@ -274,6 +281,181 @@ current_heading_cb (SdNotesPane *self)
 
 /* ---- showing a note ----------------------------------------------------- */
 
+/* ---- the cards in the note --------------------------------------------- */
+
+static GtkTextTag *
+card_tag (const char *name)
+{
+  GtkTextTagTable *table = sd_rich_text_get_tag_table ();
+  GtkTextTag *tag = gtk_text_tag_table_lookup (table, name);
+
+  if (tag != NULL)
+    return tag;
+
+  /* Translucent, so they read in light and dark: a hint of the accent for
+   * every card, stronger for the card under review. */
+  tag = gtk_text_tag_new (name);
+  if (g_str_equal (name, "card-current"))
+    g_object_set (tag, "paragraph-background-rgba",
+                  &(GdkRGBA) { 0.96f, 0.76f, 0.07f, 0.28f }, NULL);
+  else
+    g_object_set (tag, "paragraph-background-rgba",
+                  &(GdkRGBA) { 0.21f, 0.52f, 0.89f, 0.08f }, NULL);
+  gtk_text_tag_table_add (table, tag);
+  g_object_unref (tag);
+  return tag;
+}
+
+/* The character range of the passage on the lines [first, last] of the
+ * file: the blocks the renderer named after their source lines. */
+static gboolean
+passage_range (SdRichDoc *doc,
+               int        first,
+               int        last,
+               int       *start,
+               int       *end)
+{
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < sd_rich_doc_get_n_ranges (doc); i++)
+    {
+      const SdRichRange *range = sd_rich_doc_get_range (doc, i);
+      int a, b;
+
+      if (sscanf (range->name, "src:%d-%d", &a, &b) != 2 || b < first || a > last)
+        continue;
+      if (!found || range->start < *start)
+        *start = range->start;
+      if (!found || range->end > *end)
+        *end = range->end;
+      found = TRUE;
+    }
+  return found;
+}
+
+static char *
+describe_card (const SdNoteCardAnchor *anchor)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *date = NULL;
+
+  if (anchor->retired)
+    return g_strdup (_("Card retired: its text left the note"));
+  if (anchor->queue == SD_QUEUE_SUSPENDED)
+    return g_strdup (_("Card suspended"));
+  if (anchor->type == SD_CARD_NEW)
+    return g_strdup (_("New card, not studied yet"));
+  if (anchor->due_time <= 0)
+    return g_strdup (_("Card"));
+  when = g_date_time_new_from_unix_local (anchor->due_time);
+  date = g_date_time_format (when, "%x");
+  if (anchor->due_time <= g_get_real_time () / G_USEC_PER_SEC)
+    return g_strdup_printf (_("Card due now (since %s)"), date);
+  return g_strdup_printf (_("Card due on %s"), date);
+}
+
+static void
+mark_cards (SdNotesPane *self,
+            SdRichDoc   *doc)
+{
+  g_autoptr(SdNoteFile) file = NULL;
+  SdRichText *rich = sd_rich_view_get_text (self->view);
+  GtkTextBuffer *buffer = rich ? sd_rich_text_get_buffer (rich) : NULL;
+  guint live = 0;
+
+  g_clear_pointer (&self->anchors, g_ptr_array_unref);
+  g_array_set_size (self->anchor_ranges, 0);
+
+  if (self->collection != NULL && self->path != NULL)
+    file = sd_library_find_file (self->collection, self->path);
+  if (file != NULL)
+    self->anchors = sd_note_cards_for_file (self->collection, file->id, NULL);
+
+  for (guint i = 0; self->anchors != NULL && i < self->anchors->len; i++)
+    {
+      SdNoteCardAnchor *anchor = g_ptr_array_index (self->anchors, i);
+      int start = 0, end = 0;
+      GtkTextIter a, b;
+
+      if (!passage_range (doc, anchor->line_start, anchor->line_end, &start, &end))
+        start = end = -1;
+      g_array_append_val (self->anchor_ranges, start);
+      g_array_append_val (self->anchor_ranges, end);
+      if (!anchor->retired)
+        live++;
+      if (start < 0 || buffer == NULL || anchor->retired)
+        continue;
+      gtk_text_buffer_get_iter_at_offset (buffer, &a, start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &b, end);
+      gtk_text_buffer_apply_tag (buffer, card_tag ("card-passage"), &a, &b);
+    }
+
+  gtk_widget_set_visible (self->study_button, live > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notes.study", live > 0);
+}
+
+static gboolean
+query_tooltip_cb (SdNotesPane *self,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard,
+                  GtkTooltip  *tooltip)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self->view);
+  GtkTextIter iter;
+  int bx, by, offset;
+
+  if (keyboard || self->anchors == NULL)
+    return FALSE;
+  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by))
+    return FALSE;
+  offset = gtk_text_iter_get_offset (&iter);
+
+  for (guint i = 0; i < self->anchors->len; i++)
+    {
+      int start = g_array_index (self->anchor_ranges, int, 2 * i);
+      int end = g_array_index (self->anchor_ranges, int, 2 * i + 1);
+
+      if (start >= 0 && offset >= start && offset < end)
+        {
+          g_autofree char *text = describe_card (g_ptr_array_index (self->anchors, i));
+          gtk_tooltip_set_text (tooltip, text);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+highlight_current (SdNotesPane *self)
+{
+  SdRichText *rich = sd_rich_view_get_text (self->view);
+  GtkTextBuffer *buffer;
+  GtkTextIter a, b;
+
+  if (rich == NULL)
+    return;
+  buffer = sd_rich_text_get_buffer (rich);
+  gtk_text_buffer_get_bounds (buffer, &a, &b);
+  gtk_text_buffer_remove_tag (buffer, card_tag ("card-current"), &a, &b);
+
+  for (guint i = 0; self->anchors != NULL && i < self->anchors->len; i++)
+    {
+      SdNoteCardAnchor *anchor = g_ptr_array_index (self->anchors, i);
+      int start = g_array_index (self->anchor_ranges, int, 2 * i);
+      int end = g_array_index (self->anchor_ranges, int, 2 * i + 1);
+
+      if (anchor->card_id != self->current_card || start < 0)
+        continue;
+      gtk_text_buffer_get_iter_at_offset (buffer, &a, start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &b, end);
+      gtk_text_buffer_apply_tag (buffer, card_tag ("card-current"), &a, &b);
+      gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->view), &a, 0.1, TRUE, 0.0, 0.25);
+      return;
+    }
+}
+
 static void
 show_doc (SdNotesPane *self,
           SdRichDoc   *doc,
@@ -282,10 +464,13 @@ show_doc (SdNotesPane *self,
   g_autoptr(SdRichText) rich = sd_rich_text_new (doc);
 
   sd_rich_view_set_text (self->view, rich);
+  mark_cards (self, doc);
   fill_outline (self, doc);
   gtk_stack_set_visible_child_name (self->stack, "note");
   if (slug != NULL && slug[0] != '\0')
     sd_rich_view_scroll_to_heading (self->view, slug);
+  if (self->current_card != 0)
+    highlight_current (self);
   current_heading_cb (self);
 }
 
@@ -706,6 +891,84 @@ sd_notes_pane_open_at_line (SdNotesPane *self,
 }
 
 /**
+ * sd_notes_pane_show_card:
+ *
+ * Shows the note a card was written in, at the card, highlighted; for a
+ * card that comes from no note, says so (the last note stays one click
+ * away).
+ *
+ * Returns: whether the card has a source note
+ */
+gboolean
+sd_notes_pane_show_card (SdNotesPane *self,
+                         gint64       card_id)
+{
+  g_autoptr(SdNoteCardAnchor) anchor = NULL;
+
+  g_return_val_if_fail (SD_IS_NOTES_PANE (self), FALSE);
+
+  self->current_card = card_id;
+  if (self->collection != NULL)
+    anchor = sd_note_cards_anchor_for_card (self->collection, card_id, NULL);
+  if (anchor == NULL || anchor->path == NULL)
+    {
+      if (!self->editing || !is_dirty (self))
+        gtk_stack_set_visible_child_name (self->stack, "no-source");
+      return FALSE;
+    }
+
+  /* Never swap a note with unsaved edits away under the user. */
+  if (self->editing && is_dirty (self) && g_strcmp0 (self->path, anchor->path) != 0)
+    return TRUE;
+
+  if (g_strcmp0 (self->path, anchor->path) != 0 || self->text == NULL)
+    open_path (self, anchor->path, NULL, TRUE);
+  else
+    gtk_stack_set_visible_child_name (self->stack, "note");
+  highlight_current (self);
+  return TRUE;
+}
+
+static void
+show_last_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdNotesPane *self = SD_NOTES_PANE (widget);
+
+  if (self->path != NULL && self->text != NULL)
+    gtk_stack_set_visible_child_name (self->stack, "note");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+static void
+study_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SdNotesPane *self = SD_NOTES_PANE (widget);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; self->anchors != NULL && i < self->anchors->len; i++)
+    {
+      SdNoteCardAnchor *anchor = g_ptr_array_index (self->anchors, i);
+      if (!anchor->retired)
+        g_array_append_val (ids, anchor->card_id);
+    }
+  if (ids->len > 0)
+    g_signal_emit (self, signals[STUDY_CARDS], 0, ids);
+}
+
+guint
+sd_notes_pane_get_n_cards (SdNotesPane *self)
+{
+  g_return_val_if_fail (SD_IS_NOTES_PANE (self), 0);
+
+  return self->anchors ? self->anchors->len : 0;
+}
+
+/**
  * sd_notes_pane_get_path:
  *
  * Returns: (nullable): the note shown
@@ -811,6 +1074,8 @@ sd_notes_pane_finalize (GObject *object)
   g_free (self->hash);
   g_free (self->text);
   g_free (self->pending_slug);
+  g_clear_pointer (&self->anchors, g_ptr_array_unref);
+  g_array_unref (self->anchor_ranges);
 
   G_OBJECT_CLASS (sd_notes_pane_parent_class)->finalize (object);
 }
@@ -846,11 +1111,24 @@ sd_notes_pane_class_init (SdNotesPaneClass *klass)
                                  0, NULL, NULL, NULL,
                                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * SdNotesPane::study-cards:
+   * @card_ids: (element-type gint64): the cards written in the note
+   *
+   * Emitted by "Study This Note".
+   */
+  signals[STUDY_CARDS] = g_signal_new ("study-cards",
+                                       G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 1, G_TYPE_ARRAY);
+
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/ui/sd-notes-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, SdNotesPane, stack);
   gtk_widget_class_bind_template_child (widget_class, SdNotesPane, toolbar);
   gtk_widget_class_bind_template_child (widget_class, SdNotesPane, title_label);
   gtk_widget_class_bind_template_child (widget_class, SdNotesPane, save_button);
+  gtk_widget_class_bind_template_child (widget_class, SdNotesPane, study_button);
   gtk_widget_class_bind_template_child (widget_class, SdNotesPane, edit_button);
   gtk_widget_class_bind_template_child (widget_class, SdNotesPane, outline_button);
   gtk_widget_class_bind_template_child (widget_class, SdNotesPane, mode_stack);
@@ -867,6 +1145,8 @@ sd_notes_pane_class_init (SdNotesPaneClass *klass)
   gtk_widget_class_install_action (widget_class, "notes.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "notes.forward", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "notes.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "notes.study", NULL, study_action);
+  gtk_widget_class_install_action (widget_class, "notes.show-last", NULL, show_last_action);
   gtk_widget_class_install_property_action (widget_class, "notes.edit", "editing");
   gtk_widget_class_install_property_action (widget_class, "notes.outline", "outline-visible");
 
@@ -890,6 +1170,10 @@ sd_notes_pane_init (SdNotesPane *self)
 
   self->cancellable = g_cancellable_new ();
   self->history = g_ptr_array_new_with_free_func ((GDestroyNotify) history_entry_free);
+  self->anchor_ranges = g_array_new (FALSE, FALSE, sizeof (int));
+  g_signal_connect_object (self->view, "query-tooltip", G_CALLBACK (query_tooltip_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->view), TRUE);
 
   languages = gtk_source_language_manager_get_default ();
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));

@@ -24,6 +24,9 @@ void        sd_notes_pane_open           (SdNotesPane  *self,
 void        sd_notes_pane_open_at_line   (SdNotesPane  *self,
                                           const char   *path,
                                           int           line);
+gboolean    sd_notes_pane_show_card      (SdNotesPane  *self,
+                                          gint64        card_id);
+guint       sd_notes_pane_get_n_cards    (SdNotesPane  *self);
 const char *sd_notes_pane_get_path       (SdNotesPane  *self);
 const char *sd_notes_pane_get_page       (SdNotesPane  *self);
 SdRichView *sd_notes_pane_get_view      (SdNotesPane  *self);

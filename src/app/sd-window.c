@@ -15,6 +15,7 @@
 #include "sd-deck-list.h"
 #include "sd-library.h"
 #include "sd-library-watch.h"
+#include "sd-note-editor.h"
 #include "sd-notes-list.h"
 #include "sd-notes-pane.h"
 #include "sd-review-pane.h"
@@ -84,6 +85,7 @@ sd_window_new (SdApplication *application,
   sd_notes_list_set_collection (self->notes_list, collection);
   sd_notes_pane_set_collection (self->notes_pane, collection);
   g_signal_connect_object (self->notes_pane, "saved", G_CALLBACK (rescan), self, G_CONNECT_SWAPPED);
+
   sd_review_pane_set_collection (self->review_pane, collection);
 
   if (collection == NULL)
@@ -415,9 +417,12 @@ static void
 study_requested_cb (SdWindow *self,
                     gint64    deck_id)
 {
+  g_autoptr(GError) error = NULL;
+
   sd_review_pane_show_deck (self->review_pane, deck_id);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  gtk_widget_activate_action (GTK_WIDGET (self->review_pane), "review.study", NULL);
+  if (!sd_review_pane_study (self->review_pane, &error) && error != NULL)
+    sd_window_show_toast (self, error->message);
 }
 
 /* Deleting a deck waits until its toast is gone, so Undo can simply keep
@@ -511,6 +516,90 @@ new_deck_action (GtkWidget  *widget,
 
   gtk_stack_set_visible_child_name (self->sidebar_stack, "decks");
   sd_deck_list_new_deck (self->deck_list);
+}
+
+/* The card on screen: its source note beside it, at the card. */
+static void
+card_shown_cb (SdWindow *self,
+               gint64    card_id,
+               gint64    note_id)
+{
+  if (self->show_notes_pane)
+    sd_notes_pane_show_card (self->notes_pane, card_id);
+}
+
+static void
+open_source_cb (SdWindow *self,
+                gint64    card_id)
+{
+  set_show_notes_pane (self, TRUE);
+  if (!sd_notes_pane_show_card (self->notes_pane, card_id))
+    sd_window_show_toast (self, _("This card was not written in a note"));
+}
+
+/* Cards written in a note are edited in the note (it is their source); the
+ * others in the note editor. */
+static void
+edit_note_cb (SdWindow *self,
+              gint64    note_id,
+              gint64    card_id)
+{
+  set_show_notes_pane (self, TRUE);
+  if (sd_notes_pane_show_card (self->notes_pane, card_id))
+    {
+      g_object_set (self->notes_pane, "editing", TRUE, NULL);
+      return;
+    }
+  sd_window_edit_note (self, note_id);
+}
+
+/**
+ * sd_window_edit_note:
+ *
+ * Opens the note editor on a note.
+ */
+void
+sd_window_edit_note (SdWindow *self,
+                     gint64    note_id)
+{
+  g_autoptr(GError) error = NULL;
+  SdNoteEditor *editor;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  if (self->collection == NULL)
+    return;
+  editor = sd_note_editor_new_edit (GTK_WINDOW (self), self->collection, note_id, &error);
+  if (editor == NULL)
+    {
+      sd_window_show_toast (self, error->message);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+add_note_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  gint64 deck = sd_deck_list_get_selected (self->deck_list);
+
+  if (self->collection == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (sd_note_editor_new_add (GTK_WINDOW (self), self->collection,
+                                                          deck)));
+}
+
+static void
+study_cards_cb (SdWindow *self,
+                GArray   *card_ids)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_review_pane_study_cards (self->review_pane, card_ids, &error) && error != NULL)
+    sd_window_show_toast (self, error->message);
 }
 
 static void
@@ -826,6 +915,10 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, note_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, deck_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, study_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, study_cards_cb);
+  gtk_widget_class_bind_template_callback (widget_class, card_shown_cb);
+  gtk_widget_class_bind_template_callback (widget_class, open_source_cb);
+  gtk_widget_class_bind_template_callback (widget_class, edit_note_cb);
   gtk_widget_class_bind_template_callback (widget_class, delete_requested_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-notes-folder", NULL,
@@ -833,6 +926,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.new-deck", NULL, new_deck_action);
+  gtk_widget_class_install_action (widget_class, "win.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cancel_import_action);
   gtk_widget_class_install_action (widget_class, "win.search-notes", NULL, search_notes_action);

@@ -25,6 +25,8 @@ void          sd_window_open_file        (SdWindow      *self,
 void          sd_window_import_file      (SdWindow      *self,
                                           GFile         *file);
 gboolean      sd_window_is_importing     (SdWindow      *self);
+void          sd_window_edit_note        (SdWindow      *self,
+                                          gint64         note_id);
 void          sd_window_show_toast       (SdWindow      *self,
                                           const char    *message);
 GtkWidget    *sd_window_get_notes_pane   (SdWindow      *self);

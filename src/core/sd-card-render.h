@@ -9,6 +9,7 @@
 
 #include "sd-card.h"
 #include "sd-collection.h"
+#include "sd-notetype.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,12 @@ SdRenderedCard *sd_card_render        (SdCollection   *collection,
                                        const SdCard   *card,
                                        const char     *typed_answer,
                                        GError        **error);
+
+SdRenderedCard *sd_card_render_preview (const SdNotetype *notetype,
+                                       const char * const *fields,
+                                       const char     *tags,
+                                       const char     *deck_name,
+                                       int             ord);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdRenderedCard, sd_rendered_card_free)
 

@@ -301,6 +301,57 @@ sd_note_load (SdCollection  *collection,
   return note;
 }
 
+static int
+compare_tags (gconstpointer a,
+              gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * sd_note_all_tags:
+ *
+ * Returns: (transfer full): every tag in use, sorted, for completion
+ */
+GStrv
+sd_note_all_tags (SdCollection  *collection,
+                  GError       **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) tags = g_ptr_array_new ();
+  sqlite3_stmt *stmt = sd_collection_prepare (collection,
+                                              "SELECT DISTINCT tags FROM notes WHERE tags <> ''",
+                                              error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_auto(GStrv) split = sd_note_split_tags ((const char *) sqlite3_column_text (stmt, 0));
+      for (guint i = 0; split[i] != NULL; i++)
+        if (!g_hash_table_contains (seen, split[i]))
+          {
+            char *tag = g_strdup (split[i]);
+            g_hash_table_add (seen, tag);
+            g_ptr_array_add (tags, tag);
+          }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sd_collection_set_error (collection, error);
+      return NULL;
+    }
+
+  g_ptr_array_sort (tags, compare_tags);
+  g_ptr_array_add (tags, NULL);
+  {
+    GStrv out = g_strdupv ((char **) tags->pdata);
+    return out;
+  }
+}
+
 gint64
 sd_note_find_by_guid (SdCollection *collection,
                       const char   *guid)

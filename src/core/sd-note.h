@@ -37,6 +37,8 @@ GStrv      sd_note_split_tags     (const char     *text);
 SdNote    *sd_note_load           (SdCollection   *collection,
                                    gint64          id,
                                    GError        **error);
+GStrv      sd_note_all_tags       (SdCollection   *collection,
+                                   GError        **error);
 gint64     sd_note_find_by_guid   (SdCollection   *collection,
                                    const char     *guid);
 gboolean   sd_note_insert         (SdCollection   *collection,
