@@ -252,8 +252,10 @@ python_check (const char *package,
       g_printerr ("%s%s", out, err);
       g_assert_not_reached ();
     }
-  g_test_message ("check-export.py: %u checks passed",
-                  g_strv_length (g_strsplit (out, "\nok ", -1)) - 1);
+  {
+    g_auto(GStrv) passed = g_strsplit (out, "\nok ", -1);
+    g_test_message ("check-export.py: %u checks passed", g_strv_length (passed) - 1);
+  }
 }
 
 /* ------------------------------------------------------------------------ */
