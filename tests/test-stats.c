@@ -804,6 +804,63 @@ test_json (Fixture       *f,
   g_assert_cmpint (json_array_get_int_element (array, 5), ==, 1);
 }
 
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+computed_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SdStats **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = sd_stats_compute_finish (SD_COLLECTION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(SdStats) sync = NULL;
+  g_autoptr(SdStats) async = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  add_history (f);
+  sync = compute (f, 0);
+
+  /* A worker on its own connection gives the same figures. */
+  sd_stats_compute_async (f->collection, 0, NULL, computed_cb, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (memcmp (sync, async, sizeof (SdStats)) == 0);
+
+  /* A deck that does not exist, and a cancelled computation. */
+  sd_stats_compute_async (f->collection, 999, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (sd_stats_compute_finish (f->collection, result, &error));
+  g_assert_error (error, SD_COLLECTION_ERROR, SD_COLLECTION_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  g_cancellable_cancel (cancellable);
+  sd_stats_compute_async (f->collection, 0, cancellable, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (sd_stats_compute_finish (f->collection, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_object (&result);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -821,6 +878,7 @@ main (int    argc,
   ADD ("/studydeck/stats/deck-filter", test_deck_filter);
   ADD ("/studydeck/stats/daylight-saving", test_daylight_saving);
   ADD ("/studydeck/stats/json", test_json);
+  ADD ("/studydeck/stats/async", test_async);
 #undef ADD
 
   return g_test_run ();

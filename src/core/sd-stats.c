@@ -732,6 +732,80 @@ sd_stats_compute (SdCollection  *collection,
   return g_steal_pointer (&stats);
 }
 
+typedef struct
+{
+  char   *path;
+  gint64  deck_id;
+} ComputeData;
+
+static void
+compute_data_free (ComputeData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+compute_worker (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ComputeData *data = task_data;
+  g_autoptr(SdCollection) own = NULL;
+  g_autoptr(GError) error = NULL;
+  SdStats *stats;
+
+  /* SQLite connections are not shared across threads: the worker opens its own. */
+  own = sd_collection_open (data->path, &error);
+  if (own == NULL || (stats = sd_stats_compute (own, data->deck_id, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, stats, (GDestroyNotify) sd_stats_free);
+}
+
+/**
+ * sd_stats_compute_async:
+ *
+ * Runs sd_stats_compute () in a worker thread on its own connection to the
+ * collection.
+ */
+void
+sd_stats_compute_async (SdCollection        *collection,
+                        gint64               deck_id,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (collection, cancellable, callback, user_data);
+  ComputeData *data = g_new0 (ComputeData, 1);
+
+  g_return_if_fail (SD_IS_COLLECTION (collection));
+
+  data->path = g_strdup (sd_collection_get_path (collection));
+  data->deck_id = deck_id;
+  g_task_set_source_tag (task, sd_stats_compute_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) compute_data_free);
+  g_task_run_in_thread (task, compute_worker);
+}
+
+/**
+ * sd_stats_compute_finish:
+ *
+ * Returns: (transfer full): the statistics, or %NULL with @error set
+ */
+SdStats *
+sd_stats_compute_finish (SdCollection  *collection,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, collection), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 void
 sd_stats_free (SdStats *stats)
 {

@@ -157,6 +157,14 @@ typedef struct
 SdStats  *sd_stats_compute    (SdCollection  *collection,
                                gint64         deck_id,
                                GError       **error);
+void      sd_stats_compute_async  (SdCollection        *collection,
+                                   gint64               deck_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+SdStats  *sd_stats_compute_finish (SdCollection        *collection,
+                                   GAsyncResult        *result,
+                                   GError             **error);
 void      sd_stats_free       (SdStats       *stats);
 JsonNode *sd_stats_to_json    (const SdStats *stats);
 char     *sd_stats_format_day (gint64         day);
