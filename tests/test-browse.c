@@ -6,6 +6,8 @@
  */
 
 #include <string.h>
+#include <sys/wait.h>
+#include <json-glib/json-glib.h>
 
 #include "sd-browse.h"
 #include "sd-card.h"
@@ -998,6 +1000,130 @@ test_action_stack (Fixture       *f,
   }
 }
 
+/* ---- studydeck-cli search -------------------------------------------------- */
+
+static int
+run_cli (Fixture     *f,
+         char       **out,
+         char       **err,
+         ...)
+{
+  g_autofree char *cli = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli",
+                                                "studydeck-cli", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "collection.db", NULL);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  int status = -1;
+  va_list ap;
+
+  g_ptr_array_add (args, cli);
+  g_ptr_array_add (args, (gpointer) "--collection");
+  g_ptr_array_add (args, path);
+  g_ptr_array_add (args, (gpointer) "search");
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static JsonArray *
+parse_array (const char *text,
+             JsonParser *parser)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  return json_node_get_array (root);
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *cli = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli",
+                                                "studydeck-cli", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdBrowseUndo) undo = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonArray *cards;
+  JsonObject *card;
+
+  if (!g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("studydeck-cli is not built");
+      return;
+    }
+
+  undo = sd_browse_set_suspended (f->collection, &(gint64) { id_of (f, "D1") }, 1, TRUE, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_cli (f, &out, &err, "", "--json", NULL), ==, 0);
+  cards = parse_array (out, parser);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 5);
+
+  card = json_array_get_object_element (cards, 0);
+  g_assert_cmpint (json_object_get_int_member (card, "card_id"), ==, id_of (f, "A1"));
+  g_assert_cmpint (json_object_get_int_member (card, "note_id"), ==, id_of (f, "A"));
+  g_assert_cmpstr (json_object_get_string_member (card, "sort_field"), ==, "banana");
+  g_assert_cmpstr (json_object_get_string_member (card, "deck"), ==, "Zoo");
+  g_assert_cmpstr (json_object_get_string_member (card, "due"), ==, "new #1");
+  card = json_array_get_object_element (cards, 1);
+  g_assert_cmpstr (json_object_get_string_member (card, "deck"), ==, "Alpha::Beta");
+  g_assert_cmpstr (json_object_get_string_member (card, "due"), ==, "2026-03-05");
+  card = json_array_get_object_element (cards, 2);
+  g_assert_cmpstr (json_object_get_string_member (card, "due"), ==, "2026-03-02");
+  card = json_array_get_object_element (cards, 4);
+  g_assert_cmpint (json_object_get_int_member (card, "card_id"), ==, id_of (f, "D1"));
+  g_assert_true (json_object_get_null_member (card, "due"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Several words are one query; one may start with "-". */
+  g_assert_cmpint (run_cli (f, &out, &err, "--json", "deck:Alpha", "-is:new", NULL), ==, 0);
+  cards = parse_array (out, parser);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 2);
+  card = json_array_get_object_element (cards, 0);
+  g_assert_cmpint (json_object_get_int_member (card, "card_id"), ==, id_of (f, "B1"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (f, &out, &err, "--json", "--sort", "sort-field", "--reverse",
+                            "tag:fruit", NULL), ==, 0);
+  cards = parse_array (out, parser);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 2);
+  card = json_array_get_object_element (cards, 0);
+  g_assert_cmpstr (json_object_get_string_member (card, "sort_field"), ==, "banana");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A malformed query: a message naming the problem, exit status 1. */
+  g_assert_cmpint (run_cli (f, &out, &err, "--json", "deck:Alpha (is:new", NULL), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "Unclosed parenthesis at position 12"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (f, &out, &err, "is:sleeping", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "is:sleeping"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (f, &out, &err, NULL), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1019,6 +1145,7 @@ main (int    argc,
   ADD ("action/due-date", test_action_due_date);
   ADD ("action/delete", test_action_delete);
   ADD ("action/stack", test_action_stack);
+  ADD ("cli", test_cli);
 
   return g_test_run ();
 }

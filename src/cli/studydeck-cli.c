@@ -17,6 +17,7 @@
 #include "sd-cli-fsrs.h"
 #include "sd-cli-fsrs-optimize.h"
 #include "sd-cli-import.h"
+#include "sd-cli-search.h"
 #include "sd-cli-stats.h"
 
 typedef struct
@@ -45,6 +46,7 @@ static const Command commands[] = {
   { "import", sd_cli_import, N_("Import an Anki package (.apkg/.colpkg) or a CSV/TSV file (--json)") },
   { "export", sd_cli_export, N_("Export a deck or the whole collection as an Anki package (--json)") },
   { "notes", sd_cli_notes, N_("Notes folders: add-folder, remove-folder, scan, list, search, cards") },
+  { "search", sd_cli_search, N_("List the cards matching a search in Anki's syntax (--json)") },
   { "stats", sd_cli_stats, N_("Review statistics of the collection or a deck (--deck, --json)") },
   { "fsrs", run_fsrs, N_("FSRS tools: replay histories, optimize and evaluate parameters") },
 };
