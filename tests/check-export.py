@@ -520,9 +520,65 @@ def self_test(cli, data_dir):
                           f"{name}: every imported note and card is exported",
                           f"imported {imported}, exported {stats}")
                 check_package(tap, out, expected)
+        cli_contract(tap, cli, scratch, data_dir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return tap.finish()
+
+
+def cli_contract(tap, cli, scratch, data_dir):
+    """What other tools rely on: the JSON keys, errors on stderr with a
+    non-zero status and no file left behind."""
+    db = os.path.join(scratch, "contract", "collection.db")
+    source = os.path.join(data_dir, "genanki-js.apkg")
+    reserved = os.path.join(scratch, "collection.apkg")
+
+    # An empty collection still makes a valid package.
+    empty = os.path.join(scratch, "empty.apkg")
+    stats = json.loads(run([cli, "--collection", db, "export", empty, "--json"]))
+    tap.check(list(stats) == ["notes", "cards", "revlog", "media", "decks", "notetypes"],
+              "export --json prints notes, cards, revlog, media, decks, notetypes", stats)
+    tap.check(stats["notes"] == 0 and stats["decks"] == 1, "an empty collection exports Default only",
+              stats)
+    check_package(tap, empty, {"notes": 0, "cards": 0, "decks": ["Default"]})
+
+    if not os.path.exists(source):
+        return
+    run([cli, "--collection", db, "import", source, "--json"])
+    result = subprocess.run([cli, "--collection", db, "export", reserved, "--json"],
+                            capture_output=True, text=True)
+    tap.check(result.returncode != 0 and not result.stdout and "collection.apkg" in result.stderr
+              and not os.path.exists(reserved),
+              "exporting to collection.apkg fails on stderr and writes nothing",
+              (result.returncode, result.stdout, result.stderr))
+    missing = os.path.join(scratch, "missing.apkg")
+    result = subprocess.run([cli, "--collection", db, "export", missing, "--deck", "No such deck"],
+                            capture_output=True, text=True)
+    tap.check(result.returncode != 0 and "No such deck" in result.stderr
+              and not os.path.exists(missing),
+              "an unknown --deck fails on stderr and writes nothing",
+              (result.returncode, result.stderr))
+
+    # --deck: the subtree only, with its parents and Default.
+    whole = os.path.join(scratch, "whole.apkg")
+    run([cli, "--collection", db, "export", whole])
+    with zipfile.ZipFile(whole) as archive:
+        data = archive.read("collection.anki2")
+    conn, path = open_collection(data)
+    try:
+        decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
+        leaf = max((d["name"] for d in decks.values()), key=lambda n: n.count("::"))
+        leaf_id = next(int(k) for k, d in decks.items() if d["name"] == leaf)
+        leaf_cards = conn.execute("SELECT count(*) FROM cards WHERE did = ?", (leaf_id,)).fetchone()[0]
+    finally:
+        conn.close()
+        os.unlink(path)
+    part = os.path.join(scratch, "part.apkg")
+    stats = json.loads(run([cli, "--collection", db, "export", part, "--deck", leaf, "--json"]))
+    parents = ["::".join(leaf.split("::")[:i]) for i in range(1, leaf.count("::") + 2)]
+    tap.check(stats["cards"] == leaf_cards, f"--deck {leaf}: only its {leaf_cards} cards", stats)
+    check_package(tap, part, {"cards": leaf_cards, "scheduling": False,
+                              "decks": sorted(set(parents + ["Default"]))})
 
 
 def main(argv):
