@@ -7,7 +7,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +101,6 @@ typedef struct
   GPtrArray                 *deck_list;      /* SdDeck */
   GHashTable                *decks;          /* gint64 * -> SdDeck (borrowed from deck_list) */
   GHashTable                *exported_decks; /* gint64 * -> SdDeck (borrowed) */
-  GArray                    *exported_deck_ids;  /* in package order */
   GHashTable                *presets;        /* gint64 * -> PresetInfo */
   GPtrArray                 *notetypes;      /* SdNotetype, exported, by id */
   GHashTable                *notetype_by_id; /* gint64 * -> SdNotetype (borrowed) */
@@ -136,7 +134,6 @@ export_clear (Export *exp)
   g_free (exp->out_path);
   g_clear_pointer (&exp->decks, g_hash_table_unref);
   g_clear_pointer (&exp->exported_decks, g_hash_table_unref);
-  g_clear_pointer (&exp->exported_deck_ids, g_array_unref);
   g_clear_pointer (&exp->deck_list, g_ptr_array_unref);
   g_clear_pointer (&exp->presets, g_hash_table_unref);
   g_clear_pointer (&exp->notetype_by_id, g_hash_table_unref);
@@ -461,7 +458,7 @@ normalize_media_name (const char *name)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (strchr ("[]<>:\"/?*^\\|", (int) c) != NULL && c < 0x80)
+      if (c < 0x80 && strchr ("[]<>:\"/?*^\\|", (int) c) != NULL)
         continue;
       if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_UNASSIGNED)
         continue;
@@ -500,15 +497,23 @@ normalize_media_name (const char *name)
   return g_string_free (out, FALSE);
 }
 
+/* name-1234abcd.ext, still within Anki's 120 bytes. */
 static char *
 name_with_hash (const char *name,
                 const char *sha1)
 {
   const char *dot = strrchr (name, '.');
+  gsize stem = dot != NULL && dot != name ? (gsize) (dot - name) : strlen (name);
+  const char *ext = name + stem;
+  gsize room = 120 - MIN (strlen (ext), 20) - 9;
 
-  if (dot != NULL && dot != name)
-    return g_strdup_printf ("%.*s-%.8s%s", (int) (dot - name), name, sha1, dot);
-  return g_strdup_printf ("%s-%.8s", name, sha1);
+  if (stem > room)
+    {
+      stem = room;
+      while (stem > 0 && (name[stem] & 0xc0) == 0x80)
+        stem--;
+    }
+  return g_strdup_printf ("%.*s-%.8s%s", (int) stem, name, sha1, ext);
 }
 
 static char *
@@ -1723,6 +1728,7 @@ write_notes (Export  *exp,
       gint64 flags = 0;
       const char *data = "";
       g_autoptr(JsonObject) extra_json = NULL;
+      gboolean rewritten = FALSE;
       guint n_fields;
       guint32 checksum;
 
@@ -1768,12 +1774,13 @@ write_notes (Export  *exp,
                 {
                   g_free (fields[i]);
                   fields[i] = replaced;
-                  joined = (g_free (joined), NULL);
-                  joined = g_strjoinv (SD_NOTE_FIELD_SEPARATOR, fields);
+                  rewritten = TRUE;
                 }
               else
                 g_free (replaced);
             }
+          if (rewritten)
+            joined = g_strjoinv (SD_NOTE_FIELD_SEPARATOR, fields);
         }
 
       sort_field = sd_html_text_sort_field (n_fields > 0
@@ -1938,7 +1945,12 @@ write_cards (Export  *exp,
       const char *extra = (const char *) sqlite3_column_text (stmt, 19);
       gint64 left = 0;
 
-      if (card_id != g_array_index (exp->chosen_cards, gint64, next))
+      /* Both lists ascend: walk them together. */
+      while (next < exp->chosen_cards->len
+             && g_array_index (exp->chosen_cards, gint64, next) < card_id)
+        next++;
+      if (next >= exp->chosen_cards->len
+          || g_array_index (exp->chosen_cards, gint64, next) != card_id)
         continue;
       next++;
 
