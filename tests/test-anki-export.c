@@ -18,6 +18,7 @@
 #include "sd-deck.h"
 #include "sd-fsrs.h"
 #include "sd-html-text.h"
+#include "sd-library.h"
 #include "sd-media.h"
 #include "sd-note.h"
 #include "sd-notetype.h"
@@ -1448,6 +1449,86 @@ test_markdown_notes (void)
   sd_clock_reset ();
 }
 
+/* Cards written in a Markdown note, through the real library scan: stock
+ * note types, cmark's HTML, the note's image beside it. */
+static void
+test_cards_from_notes (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autofree char *notes = g_build_filename (dir, "notes", NULL);
+  g_autofree char *image = g_build_filename (notes, "Biology", "img", "mito.png", NULL);
+  g_autofree char *package = g_build_filename (dir, "bio.apkg", NULL);
+  g_autofree char *fields = NULL;
+  g_autofree char *tags = NULL;
+  g_autoptr(SdCollection) collection = NULL;
+  g_autoptr(SdCollection) target = NULL;
+  g_autoptr(GError) error = NULL;
+  SdExportStats stats = { 0 };
+  SdScanStats scanned;
+  sqlite3 *db;
+
+  sd_clock_set_fixed (NOW_S * 1000);
+  collection = open_in (dir, "source");
+  sd_test_write_in (notes, "Biology/Cells.md",
+                    "---\n"
+                    "deck: Bio::Cells\n"
+                    "tags: [bio]\n"
+                    "---\n"
+                    "# Cells\n"
+                    "\n"
+                    "## Organelles\n"
+                    "\n"
+                    "What is this organelle? ![a mitochondrion](img/mito.png)::The *mitochondrion*\n"
+                    "\n"
+                    "Which organelle makes proteins?:::The ribosome #protein\n"
+                    "\n"
+                    "The {{c1::nucleus}} holds the {{c3::DNA}}.\n");
+  sd_test_write_in (notes, "Biology/img/mito.png", "");
+  g_file_set_contents (image, (const char *) png_a, sizeof png_a, &error);
+  g_assert_no_error (error);
+  sd_library_add_folder (collection, notes, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_library_scan (collection, NULL, &scanned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (scalar (collection, "SELECT count(*) FROM notes WHERE source_file IS NOT NULL"),
+                   ==, 3);
+
+  export (collection, package, sd_deck_find (collection, "Bio"), TRUE, TRUE, &stats);
+  g_assert_cmpuint (stats.notes, ==, 3);
+  g_assert_cmpuint (stats.cards, ==, 1 + 2 + 2);
+  g_assert_cmpuint (stats.media, ==, 1);
+  g_assert_cmpuint (stats.notetypes, ==, 3);
+  python_check (package, "{\"notes\": 3, \"cards\": 5, \"media_names\": [\"mito.png\"],"
+                         " \"decks\": [\"Default\", \"Bio\", \"Bio::Cells\"]}");
+
+  db = open_package_db (package, dir);
+  fields = db_text (db, "SELECT flds FROM notes WHERE flds LIKE 'What is this%'");
+  g_assert_cmpstr (fields, ==, "What is this organelle? <img src=\"mito.png\" alt=\"a mitochondrion\" />"
+                               "\x1fThe <em>mitochondrion</em>");
+  tags = db_text (db, "SELECT tags FROM notes WHERE flds LIKE 'What is this%'");
+  g_assert_cmpstr (tags, ==, " bio studydeck::source::Cells::Cells::Organelles ");
+  /* Stock note types, as Anki knows them: Basic, Basic (and reversed card), Cloze. */
+  g_assert_cmpint (db_int (db, "SELECT count(*) FROM col, json_each (col.models)"
+                               " WHERE json_extract (value, '$.originalStockKind') IN (1, 2, 5)"),
+                   ==, 3);
+  assert_db_text (db, "SELECT group_concat (ord) FROM (SELECT c.ord FROM cards c JOIN notes n"
+                      " ON n.id = c.nid WHERE n.flds LIKE 'The {{c1::%' ORDER BY c.ord)", "0,2");
+  assert_db_text (db, "SELECT group_concat (ord) FROM (SELECT c.ord FROM cards c JOIN notes n"
+                      " ON n.id = c.nid WHERE n.flds LIKE 'Which organelle%' ORDER BY c.ord)",
+                  "0,1");
+  sqlite3_close (db);
+
+  /* Back in: the image under its media name, the cards where they were. */
+  target = open_in (dir, "target");
+  import (target, package, NULL);
+  g_assert_cmpint (scalar (target, "SELECT count(*) FROM cards"), ==, 5);
+  g_assert_cmpint (scalar (target, "SELECT count(*) FROM media WHERE name = 'mito.png'"), ==, 1);
+  g_assert_cmpint (sd_deck_find (target, "Bio::Cells"), !=, 0);
+
+  sd_test_rm_rf (dir);
+  sd_clock_reset ();
+}
+
 static void
 fixture_round_trip (gconstpointer data)
 {
@@ -1708,6 +1789,7 @@ main (int    argc,
   g_test_add_func ("/studydeck/anki-export/without-scheduling", test_without_scheduling);
   g_test_add_func ("/studydeck/anki-export/package-contents", test_package_contents);
   g_test_add_func ("/studydeck/anki-export/markdown-notes", test_markdown_notes);
+  g_test_add_func ("/studydeck/anki-export/cards-from-notes", test_cards_from_notes);
   g_test_add_func ("/studydeck/anki-export/cancel", test_cancel);
   g_test_add_func ("/studydeck/anki-export/async", test_async);
   for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
