@@ -304,6 +304,35 @@ fold_text (const char *text,
   return g_utf8_to_ucs4_fast (folded, -1, n_chars);
 }
 
+/* fold_text() without allocating for the common case, text in ASCII that
+ * fits @buf; *owned is set when it did not, to free. */
+#define FOLD_BUF 1024
+
+static const gunichar *
+fold_fast (const char *text,
+           int         len,
+           guint       flags,
+           gunichar   *buf,
+           glong      *n_chars,
+           gunichar  **owned)
+{
+  *owned = NULL;
+  if (len <= FOLD_BUF)
+    {
+      int i;
+
+      for (i = 0; i < len && (guchar) text[i] < 0x80; i++)
+        buf[i] = g_ascii_tolower (text[i]);
+      if (i == len)
+        {
+          *n_chars = len;
+          return buf;
+        }
+    }
+  *owned = fold_text (text, len, flags, n_chars);
+  return *owned;
+}
+
 /* LIKE semantics over code points: "%" any run, "_" one character, "\" makes
  * the next character literal. Backtracks only to the last "%", which is
  * enough for patterns without other repetition. */
@@ -382,6 +411,31 @@ sd_search_glob_match (const char *glob,
 
 /* ---- SQL functions ----------------------------------------------------- */
 
+/* The text of a value, folded; the text first, then its length, as SQLite
+ * asks. */
+static gunichar *
+fold_value (sqlite3_value *value,
+            guint          flags,
+            glong         *n_chars)
+{
+  const char *text = (const char *) sqlite3_value_text (value);
+
+  return fold_text (text ? text : "", text ? sqlite3_value_bytes (value) : 0, flags, n_chars);
+}
+
+static const gunichar *
+fold_value_fast (sqlite3_value  *value,
+                 guint           flags,
+                 gunichar       *buf,
+                 glong          *n_chars,
+                 gunichar      **owned)
+{
+  const char *text = (const char *) sqlite3_value_text (value);
+
+  return fold_fast (text ? text : "", text ? sqlite3_value_bytes (value) : 0, flags, buf,
+                    n_chars, owned);
+}
+
 typedef struct
 {
   gunichar *chars;
@@ -407,8 +461,7 @@ get_pattern (sqlite3_context *ctx,
   if (pattern != NULL)
     return pattern;
   pattern = g_new0 (FoldedPattern, 1);
-  pattern->chars = fold_text ((const char *) sqlite3_value_text (value),
-                              sqlite3_value_bytes (value), flags, &pattern->n);
+  pattern->chars = fold_value (value, flags, &pattern->n);
   sqlite3_set_auxdata (ctx, 0, pattern, folded_pattern_free);
   /* SQLite may free it at once; ask again. */
   return sqlite3_get_auxdata (ctx, 0);
@@ -422,7 +475,9 @@ sql_like (sqlite3_context  *ctx,
 {
   guint flags = sqlite3_value_int (argv[2]);
   g_autofree gunichar *own = NULL;
-  g_autofree gunichar *text = NULL;
+  g_autofree gunichar *owned = NULL;
+  gunichar buf[FOLD_BUF];
+  const gunichar *text;
   FoldedPattern *pattern;
   glong n_own = 0, n_text;
 
@@ -434,11 +489,9 @@ sql_like (sqlite3_context  *ctx,
   pattern = get_pattern (ctx, argv[0], flags);
   if (pattern == NULL)
     {
-      own = fold_text ((const char *) sqlite3_value_text (argv[0]), sqlite3_value_bytes (argv[0]),
-                       flags, &n_own);
+      own = fold_value (argv[0], flags, &n_own);
     }
-  text = fold_text ((const char *) sqlite3_value_text (argv[1]), sqlite3_value_bytes (argv[1]),
-                    flags, &n_text);
+  text = fold_value_fast (argv[1], flags, buf, &n_text, &owned);
   sqlite3_result_int (ctx, pattern ? like_match (pattern->chars, pattern->n, text, n_text)
                                    : like_match (own, n_own, text, n_text));
 }
@@ -482,7 +535,9 @@ sql_tag (sqlite3_context  *ctx,
          int               argc,
          sqlite3_value   **argv)
 {
-  g_autofree gunichar *tags = NULL;
+  g_autofree gunichar *owned = NULL;
+  gunichar buf[FOLD_BUF];
+  const gunichar *tags;
   FoldedPattern *pattern;
   g_autofree gunichar *own = NULL;
   const gunichar *p;
@@ -498,10 +553,8 @@ sql_tag (sqlite3_context  *ctx,
   if (pattern != NULL)
     p = pattern->chars, n_p = pattern->n;
   else
-    p = own = fold_text ((const char *) sqlite3_value_text (argv[0]),
-                         sqlite3_value_bytes (argv[0]), 0, &n_p);
-  tags = fold_text ((const char *) sqlite3_value_text (argv[1]), sqlite3_value_bytes (argv[1]),
-                    0, &n_tags);
+    p = own = fold_value (argv[0], 0, &n_p);
+  tags = fold_value_fast (argv[1], 0, buf, &n_tags, &owned);
 
   for (glong i = 0; i < n_tags && !found;)
     {
@@ -2246,6 +2299,8 @@ write_node (Writer              *w,
           return FALSE;
         if (ids->len == 0)
           g_string_append (w->sql, "0");
+        else if (ids->len == w->decks->len)
+          g_string_append (w->sql, "1");
         else
           {
             g_string_append (w->sql, "c.deck_id IN ");
