@@ -1256,7 +1256,7 @@ open_output (Export  *exp,
                    "PRAGMA journal_mode = OFF;"
                    "PRAGMA synchronous = OFF;"
                    "PRAGMA locking_mode = EXCLUSIVE;"
-                   "PRAGMA cache_size = -65536;",
+                   "PRAGMA cache_size = -8192;",
                    error)
          && out_exec (exp, schema11, error)
          && out_exec (exp, "BEGIN", error);
