@@ -53,10 +53,12 @@ G_BEGIN_DECLS
  * never on the clock, so exporting unchanged cards twice gives the same
  * bytes, and note guids, note, card, note type and review ids are the
  * collection's own, so Anki recognises the notes again on a second import.
- * `col.crt` is 04:00 (the Default preset's rollover hour) local time of the
- * earliest of the collection's creation day, the first review and the first
- * review due date; `col.mod`, `col.scm` and the zip members' times are the
- * latest modification time among the exported objects.
+ * `col.crt` is the Default preset's rollover hour (04:00 unless changed),
+ * local time, on the earliest of the collection's creation day, the day of
+ * its first review and the first review due day, so day numbers are never
+ * negative; `col.mod`, `col.scm` and the zip members' times are the latest
+ * modification time among the exported objects. The collection member is
+ * deflated at zlib level 1, media already compressed are stored.
  *
  * The package is written to a temporary file beside @path and renamed over
  * it once complete; a failed or cancelled export leaves no file behind and
