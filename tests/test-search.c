@@ -240,6 +240,38 @@ test_parse_errors (void)
       }
     }
 
+  /* Deep nesting is refused, not followed down the stack; a long flat
+   * search is fine. */
+  {
+    g_autoptr(GString) deep = g_string_new (NULL);
+    g_autoptr(GString) wide = g_string_new (NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdSearchNode) node = NULL;
+    int position = -1;
+
+    for (int i = 0; i < 100000; i++)
+      g_string_append_c (deep, '(');
+    g_assert_null (sd_search_parse (deep->str, &position, &error));
+    g_assert_error (error, SD_SEARCH_ERROR, SD_SEARCH_ERROR_SYNTAX);
+    g_assert_nonnull (strstr (error->message, "nested"));
+    g_assert_cmpint (position, ==, 101);
+    g_clear_error (&error);
+
+    g_string_truncate (deep, 100);
+    g_string_append_c (deep, 'a');
+    for (int i = 0; i < 100; i++)
+      g_string_append_c (deep, ')');
+    node = sd_search_parse (deep->str, &position, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&node, sd_search_node_free);
+
+    for (int i = 0; i < 20000; i++)
+      g_string_append_printf (wide, "-w%d or ", i);
+    g_string_append (wide, "end");
+    node = sd_search_parse (wide->str, &position, &error);
+    g_assert_no_error (error);
+  }
+
   {
     g_autoptr(GError) error = NULL;
     int position = -1;
@@ -891,6 +923,29 @@ test_match_combined (Fixture       *f,
   check (f, "note:cloze card:2 or front:sun", "paris2 sun1 sun2");
 }
 
+/* A search far longer than anyone types either runs or says why not. */
+static void
+test_match_huge (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GString) query = g_string_new ("dog");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  for (int i = 0; i < 400; i++)
+    g_string_append_printf (query, " or w%d", i);
+  ids = sd_search_cards (f->collection, query->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_clear_pointer (&ids, g_array_unref);
+
+  for (int i = 0; i < 20000; i++)
+    g_string_append_printf (query, " or w%d", i);
+  ids = sd_search_cards (f->collection, query->str, &error);
+  if (ids == NULL)
+    g_assert_nonnull (error);
+}
+
 static void
 test_match_notes (Fixture       *f,
                   gconstpointer  data)
@@ -972,6 +1027,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/studydeck/search/match/combined", Fixture, NULL, fixture_setup,
               test_match_combined, fixture_teardown);
+  g_test_add ("/studydeck/search/match/huge", Fixture, NULL, fixture_setup, test_match_huge,
+              fixture_teardown);
   g_test_add ("/studydeck/search/match/notes", Fixture, NULL, fixture_setup, test_match_notes,
               fixture_teardown);
 

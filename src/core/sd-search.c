@@ -659,19 +659,35 @@ sd_search_register_functions (SdCollection  *collection,
 
 /* ---- the parser -------------------------------------------------------- */
 
+/* Deeper nesting than any search needs, and shallow enough for the stack
+ * and for SQLite's expression depth limit. */
+#define MAX_DEPTH 100
+
 typedef struct
 {
   const char  *query;
   const char  *p;
   GError     **error;
   int          error_position;
+  int          depth;
+  const char  *mark;        /* a place whose position is known, so counting */
+  int          mark_position;  /* characters goes on from there */
 } Parser;
 
+/* The 1-based character position of @at. Terms are met left to right, so
+ * counting from the last place asked for keeps a long search linear. */
 static int
 position_of (Parser     *parser,
              const char *at)
 {
-  return (int) g_utf8_pointer_to_offset (parser->query, at) + 1;
+  if (parser->mark == NULL || at < parser->mark)
+    {
+      parser->mark = parser->query;
+      parser->mark_position = 1;
+    }
+  parser->mark_position += (int) g_utf8_pointer_to_offset (parser->mark, at);
+  parser->mark = at;
+  return parser->mark_position;
 }
 
 static gpointer
@@ -1279,8 +1295,13 @@ parse_group (Parser *parser)
   SdSearchNode *inner;
   gboolean empty = FALSE;
 
+  if (++parser->depth > MAX_DEPTH)
+    return fail (parser, position_of (parser, open), SD_SEARCH_ERROR_SYNTAX,
+                 _("Too many nested parentheses at position %d: at most %d levels"),
+                 position_of (parser, open), MAX_DEPTH);
   parser->p++;
   inner = parse_sequence (parser, &empty);
+  parser->depth--;
   if (inner == NULL && !empty)
     return NULL;
   if (*parser->p != ')')
@@ -1438,7 +1459,7 @@ sd_search_parse (const char  *query,
                  int         *error_position,
                  GError     **error)
 {
-  Parser parser = { query, query, error, 0 };
+  Parser parser = { query, query, error, 0, 0, NULL, 0 };
   SdSearchNode *node;
   gboolean empty = FALSE;
 
