@@ -236,6 +236,53 @@ time_query (SdCollection *collection,
            percentile (samples, 0.95));
 }
 
+/* One bulk action on the cards of a search, and its undo, timed once. */
+static void
+time_action (SdCollection *collection,
+             const char   *query,
+             const char   *label,
+             SdBrowseUndo *(*action) (SdCollection *, const gint64 *, gsize, GError **))
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = sd_search_cards (collection, query, &error);
+  g_autoptr(SdBrowseUndo) undo = NULL;
+  gint64 start, done, undone;
+
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  undo = action (collection, (const gint64 *) ids->data, ids->len, &error);
+  done = g_get_monotonic_time ();
+  if (undo == NULL || !sd_browse_undo (collection, undo, &error))
+    g_error ("%s: %s", label, error->message);
+  undone = g_get_monotonic_time ();
+  g_print ("| %s, `%s` | %u | %.0f | %.0f |\n", label, query, ids->len, (done - start) / 1000.0,
+           (undone - done) / 1000.0);
+}
+
+static SdBrowseUndo *
+flag_red (SdCollection *collection, const gint64 *ids, gsize n, GError **error)
+{
+  return sd_browse_set_flag (collection, ids, n, 1, error);
+}
+
+static SdBrowseUndo *
+add_tag (SdCollection *collection, const gint64 *ids, gsize n, GError **error)
+{
+  return sd_browse_add_tags (collection, ids, n, "bench::bulk", error);
+}
+
+static SdBrowseUndo *
+forget (SdCollection *collection, const gint64 *ids, gsize n, GError **error)
+{
+  return sd_browse_forget (collection, ids, n, SD_BROWSE_FORGET_DEFAULT, error);
+}
+
+static SdBrowseUndo *
+due_in_week (SdCollection *collection, const gint64 *ids, gsize n, GError **error)
+{
+  return sd_browse_set_due_date (collection, ids, n, "1-7", error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -300,6 +347,15 @@ main (int    argc,
   time_query (collection, "deck:\"Subject 3\"", RUN_BROWSE_SORT_FIELD, " (browser, by sort field)");
   time_query (collection, "", RUN_BROWSE_SORT_FIELD, " (browser, by sort field)");
   time_query (collection, "tag:verb is:due", RUN_NOTES, " (notes)");
+
+  g_print ("\n| bulk action on the cards of a search | cards | action ms | undo ms |\n"
+           "|---|---:|---:|---:|\n");
+  time_action (collection, "deck:\"Subject 3\"", "flag", flag_red);
+  time_action (collection, "deck:\"Subject 3\"", "add a tag", add_tag);
+  time_action (collection, "deck:\"Subject 3\"", "forget", forget);
+  time_action (collection, "deck:\"Subject 3\"", "set due date", due_in_week);
+  time_action (collection, "deck:\"Subject 3\"", "delete", sd_browse_delete_cards);
+  time_action (collection, "", "flag", flag_red);
 
   if (plan)
     for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
