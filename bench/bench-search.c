@@ -90,9 +90,10 @@ fill (SdCollection *collection,
       g_autofree char *front = g_strdup_printf ("Question %d %s", i,
                                                 i % 97 == 0 ? "école" : "ecole");
       g_autofree char *fields = g_strdup_printf ("%s\x1f" "Answer %d word%d", front, i, i % 1000);
+      int second = g_rand_int_range (rand, 7, G_N_ELEMENTS (tag_pool));
       g_autofree char *tags = g_strdup_printf (" %s %s ",
                                                tag_pool[g_rand_int_range (rand, 0, 7)],
-                                               tag_pool[g_rand_int_range (rand, 7, G_N_ELEMENTS (tag_pool))]);
+                                               tag_pool[second]);
       int kind = g_rand_int_range (rand, 0, 20);   /* 6 new, 11 review, 2 learning, 1 suspended */
       int type, queue, interval = 0, ease = 0, reps = 0;
       gint64 due;
@@ -151,10 +152,10 @@ fill (SdCollection *collection,
       /* About three reviews for every review card, the last ones recent. */
       for (int r = 0; type == 2 && r < 3; r++)
         {
+          gint64 recent = (now - g_rand_int_range (rand, 0, 30 * 86400)) * 1000 + i % 1000;
+
           revlog_id += g_rand_int_range (rand, 1, 100000);
-          sqlite3_bind_int64 (review, 1, r == 2 ? (now - g_rand_int_range (rand, 0, 30 * 86400)) * 1000
-                                                    + i % 1000
-                                                : revlog_id);
+          sqlite3_bind_int64 (review, 1, r == 2 ? recent : revlog_id);
           sqlite3_bind_int64 (review, 2, id);
           sqlite3_bind_int (review, 3, g_rand_int_range (rand, 1, 5));
           sqlite3_bind_int (review, 4, interval);
@@ -336,7 +337,8 @@ main (int    argc,
   start = g_get_monotonic_time ();
   fill (collection, n_cards);
   if (tags_index)
-    sd_collection_exec (collection, "CREATE INDEX bench_notes_tags ON notes (tags); ANALYZE;", NULL);
+    sd_collection_exec (collection, "CREATE INDEX bench_notes_tags ON notes (tags); ANALYZE;",
+                        NULL);
   g_print ("Filled %d cards in %.1f s; median and 95th percentile of %d runs, in ms,"
            " parse + SQL + ids:\n\n", n_cards, (g_get_monotonic_time () - start) / 1e6, RUNS);
 
@@ -347,6 +349,28 @@ main (int    argc,
   time_query (collection, "deck:\"Subject 3\"", RUN_BROWSE_SORT_FIELD, " (browser, by sort field)");
   time_query (collection, "", RUN_BROWSE_SORT_FIELD, " (browser, by sort field)");
   time_query (collection, "tag:verb is:due", RUN_NOTES, " (notes)");
+
+  {
+    g_autoptr(GArray) ids = sd_browse_cards (collection, "", SD_BROWSE_COLUMN_DUE, TRUE, &error);
+    g_autoptr(GPtrArray) rows = NULL;
+    gint64 start_rows = g_get_monotonic_time ();
+    guint n = MIN (ids->len, 1000);
+
+    for (guint i = 0; i < n; i++)
+      {
+        SdBrowseRow row;
+
+        if (!sd_browse_card_row (collection, g_array_index (ids, gint64, i), &row, &error))
+          g_error ("%s", error->message);
+        sd_browse_row_clear (&row);
+      }
+    g_print ("\nOne card row (sd_browse_card_row), over %u rows: %.1f µs\n", n,
+             (double) (g_get_monotonic_time () - start_rows) / n);
+    start_rows = g_get_monotonic_time ();
+    rows = sd_browse_card_rows (collection, (const gint64 *) ids->data, ids->len, &error);
+    g_print ("All %u card rows at once (sd_browse_card_rows): %.0f ms\n", ids->len,
+             (g_get_monotonic_time () - start_rows) / 1000.0);
+  }
 
   g_print ("\n| bulk action on the cards of a search | cards | action ms | undo ms |\n"
            "|---|---:|---:|---:|\n");

@@ -1326,7 +1326,8 @@ selected_in_order (SdCollection  *collection,
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt = sd_collection_prepare (collection,
-                                              "SELECT id FROM temp.sd_browse_selection ORDER BY ord",
+                                              "SELECT id FROM temp.sd_browse_selection"
+                                              " ORDER BY ord",
                                               error);
 
   if (stmt == NULL)
@@ -1635,7 +1636,8 @@ sd_browse_delete_cards (SdCollection  *collection,
                            " AND o.id NOT IN " SELECTION ")",
                            error);
   undo->n_notes = (guint) sd_collection_scalar (collection,
-                                                "SELECT count(*) FROM temp.sd_browse_note_selection",
+                                                "SELECT count(*)"
+                                                " FROM temp.sd_browse_note_selection",
                                                 0);
 
   /* Written back in this order: notes before what refers to them. */
