@@ -781,7 +781,8 @@ test_card_set (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(SdScheduler) scheduler = NULL;
   g_autoptr(GArray) set = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) seen =
+    g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   gint64 other = sd_deck_ensure (f->collection, "Elsewhere", &error);
   gint64 fresh = add_card (f->collection, f->deck, "new one");
   gint64 later = add_card (f->collection, other, "review not due");

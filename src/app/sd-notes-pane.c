@@ -462,13 +462,15 @@ show_doc (SdNotesPane *self,
           const char  *slug)
 {
   g_autoptr(SdRichText) rich = sd_rich_text_new (doc);
+  /* The slug may be the view's own current heading, which set_text frees. */
+  g_autofree char *target = g_strdup (slug);
 
   sd_rich_view_set_text (self->view, rich);
   mark_cards (self, doc);
   fill_outline (self, doc);
   gtk_stack_set_visible_child_name (self->stack, "note");
-  if (slug != NULL && slug[0] != '\0')
-    sd_rich_view_scroll_to_heading (self->view, slug);
+  if (target != NULL && target[0] != '\0')
+    sd_rich_view_scroll_to_heading (self->view, target);
   if (self->current_card != 0)
     highlight_current (self);
   current_heading_cb (self);

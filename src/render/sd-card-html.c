@@ -2921,6 +2921,8 @@ walk_element (Walker         *w,
       w->hint_start = sd_rich_doc_get_length (w->out.doc);
       walk_children (w, node, &c);
       block_boundary (w, FALSE);
+      /* A hint nested in this one is still pending: it keeps its own range. */
+      finish_hint (w);
       w->hint_name = g_strconcat (SD_CARD_HTML_HINT_RANGE_PREFIX, hint_id, NULL);
       w->hint_end = sd_rich_doc_get_length (w->out.doc);
     }
