@@ -266,6 +266,22 @@ test_toggle_notes_pane (Fixture       *fixture,
 }
 
 static void
+test_narrow_stacks (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_assert_false (sd_window_get_stacked (fixture->window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  /* Narrow for two panes, still wide enough for the sidebar. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 700);
+  sd_test_spin (300);
+  g_assert_true (sd_window_get_stacked (fixture->window));
+  sd_test_screenshot (GTK_WIDGET (fixture->window), "narrow-window.png");
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
+  sd_test_spin (300);
+  g_assert_false (sd_window_get_stacked (fixture->window));
+}
+
+static void
 test_bad_collection (void)
 {
   g_autofree char *dir = sd_test_make_dir ();
@@ -310,6 +326,8 @@ main (int    argc,
               fixture_setup, test_empty_collection, fixture_teardown);
   g_test_add ("/studydeck/window/toggle-notes-pane", Fixture, "samples",
               fixture_setup, test_toggle_notes_pane, fixture_teardown);
+  g_test_add ("/studydeck/window/narrow-stacks", Fixture, "samples",
+              fixture_setup, test_narrow_stacks, fixture_teardown);
   g_test_add_func ("/studydeck/window/bad-collection", test_bad_collection);
 
   return g_test_run ();

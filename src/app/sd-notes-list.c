@@ -22,6 +22,7 @@ struct _SdNotesList
   gulong        changed_id;
   GListStore   *roots;
   guint         n_notes;
+  char         *listing;
 
   GtkWidget      *box;
   GtkStack       *stack;
@@ -94,6 +95,30 @@ bind_row (GtkSignalListItemFactory *factory,
   g_object_unref (item);
 }
 
+/* What the tree shows, as one string: a reload that would show the same
+ * keeps the tree as it is, with its open folders and scroll position. */
+static char *
+describe_listing (GPtrArray *folders,
+                  GPtrArray *files)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; folders != NULL && files != NULL && i < folders->len; i++)
+    {
+      SdNoteFolder *folder = g_ptr_array_index (folders, i);
+
+      g_string_append_printf (out, "%" G_GINT64_FORMAT "\x1f%s\x1e", folder->id, folder->path);
+    }
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    {
+      SdNoteFile *file = g_ptr_array_index (files, i);
+
+      g_string_append_printf (out, "%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s\x1e",
+                              file->folder_id, file->relpath, file->title, file->error);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 reload (SdNotesList *self)
 {
@@ -101,9 +126,7 @@ reload (SdNotesList *self)
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GHashTable) by_folder = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GError) error = NULL;
-
-  g_list_store_remove_all (self->roots);
-  self->n_notes = 0;
+  g_autofree char *listing = NULL;
 
   if (self->collection != NULL)
     {
@@ -112,6 +135,19 @@ reload (SdNotesList *self)
         files = sd_library_list_files (self->collection, &error);
       if (files == NULL)
         g_warning ("Failed to list notes: %s", error->message);
+    }
+
+  listing = describe_listing (folders, files);
+  if (g_strcmp0 (listing, self->listing) != 0)
+    {
+      g_free (self->listing);
+      self->listing = g_steal_pointer (&listing);
+      g_list_store_remove_all (self->roots);
+      self->n_notes = 0;
+    }
+  else
+    {
+      g_clear_pointer (&files, g_ptr_array_unref);
     }
 
   for (guint i = 0; files != NULL && i < folders->len; i++)
@@ -380,6 +416,7 @@ sd_notes_list_dispose (GObject *object)
   g_clear_object (&self->collection);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_NOTES_LIST);
   g_clear_object (&self->roots);
+  g_clear_pointer (&self->listing, g_free);
 
   G_OBJECT_CLASS (sd_notes_list_parent_class)->dispose (object);
 }

@@ -28,6 +28,7 @@ struct _SdWindow
   SdCollection         *collection;
   SdLibraryWatch       *watch;
   guint                 poll_id;
+  int                   side_position;
   gboolean              scanning;
   GSettings            *settings;
   GCancellable         *cancellable;
@@ -760,11 +761,67 @@ save_window_state (SdWindow *self)
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_set_int (self->settings, "pane-position",
+                      sd_window_get_stacked (self) ? self->side_position
+                                                   : gtk_paned_get_position (self->paned));
   if (!gtk_window_is_maximized (GTK_WINDOW (self)))
     {
       g_settings_set_int (self->settings, "window-width", MAX (width, 360));
       g_settings_set_int (self->settings, "window-height", MAX (height, 294));
     }
+}
+
+/* Below this width the notes and the card do not fit side by side; they
+ * stack instead of squeezing. */
+#define SIDE_BY_SIDE_MIN_WIDTH 760
+
+/* Decided before the children are allocated: side by side panes that do
+ * not fit would first make the sidebar fold away. */
+static void
+sd_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  int sidebar_width;
+  GtkOrientation orientation;
+
+  gtk_widget_get_size_request (self->sidebar, &sidebar_width, NULL);
+  orientation = width - MAX (sidebar_width, 0) - 1 < SIDE_BY_SIDE_MIN_WIDTH
+                ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->paned)) != orientation)
+    {
+      /* Side by side, the divider is where the user left it; stacked, the
+       * notes take the upper half. */
+      if (orientation == GTK_ORIENTATION_VERTICAL)
+        {
+          self->side_position = gtk_paned_get_position (self->paned);
+          gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), orientation);
+          gtk_paned_set_position (self->paned, height / 2);
+        }
+      else
+        {
+          gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), orientation);
+          gtk_paned_set_position (self->paned, self->side_position);
+        }
+    }
+
+  GTK_WIDGET_CLASS (sd_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
+/**
+ * sd_window_get_stacked:
+ *
+ * Returns: whether the notes and review panes are stacked (a narrow window)
+ */
+gboolean
+sd_window_get_stacked (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
+
+  return gtk_orientable_get_orientation (GTK_ORIENTABLE (self->paned)) == GTK_ORIENTATION_VERTICAL;
 }
 
 static gboolean
@@ -834,8 +891,10 @@ sd_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_settings_bind (self->settings, "pane-position", self->paned, "position",
-                   G_SETTINGS_BIND_DEFAULT);
+  /* Read once and saved on close: the paned moves its divider itself while
+   * the window is resized, and that is not the user's choice. */
+  self->side_position = g_settings_get_int (self->settings, "pane-position");
+  gtk_paned_set_position (self->paned, self->side_position);
   g_settings_bind (self->settings, "sidebar-width", self->sidebar, "width-request",
                    G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "show-notes-pane", self, "show-notes-pane",
@@ -885,6 +944,7 @@ sd_window_class_init (SdWindowClass *klass)
   object_class->get_property = sd_window_get_property;
   object_class->set_property = sd_window_set_property;
   window_class->close_request = sd_window_close_request;
+  widget_class->size_allocate = sd_window_size_allocate;
 
   /**
    * SdWindow:show-notes-pane:

@@ -27,6 +27,7 @@ void          sd_window_import_file      (SdWindow      *self,
 gboolean      sd_window_is_importing     (SdWindow      *self);
 void          sd_window_edit_note        (SdWindow      *self,
                                           gint64         note_id);
+gboolean      sd_window_get_stacked      (SdWindow      *self);
 void          sd_window_show_toast       (SdWindow      *self,
                                           const char    *message);
 GtkWidget    *sd_window_get_notes_pane   (SdWindow      *self);

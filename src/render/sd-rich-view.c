@@ -38,6 +38,8 @@ struct _SdRichView
   char        *current_heading;
   int          text_width;
   guint        children_idle;
+  guint        widths_idle;
+  int          pending_width;
   gulong       vadj_handler;
   GtkAdjustment *vadj;
   char        *pending_slug;   /* a heading to place exactly once lines are measured */
@@ -529,6 +531,17 @@ update_widths (SdRichView *self,
     size_child (self, &g_array_index (self->children, Child, i));
 }
 
+static gboolean
+apply_pending_width (gpointer user_data)
+{
+  SdRichView *self = user_data;
+
+  self->widths_idle = 0;
+  update_widths (self, self->pending_width);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 sd_rich_view_size_allocate (GtkWidget *widget,
                             int        width,
@@ -537,7 +550,15 @@ sd_rich_view_size_allocate (GtkWidget *widget,
 {
   SdRichView *self = SD_RICH_VIEW (widget);
 
-  update_widths (self, width);
+  /* Resizing children and images queues resizes up to the window; done
+   * while the window is being allocated, the frame would paint ancestors
+   * that lost their allocation. The next frame picks the new sizes up. */
+  self->pending_width = width;
+  if (self->widths_idle == 0)
+    {
+      self->widths_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_pending_width, self, NULL);
+      g_source_set_name_by_id (self->widths_idle, "[studydeck] rich view widths");
+    }
 
   GTK_WIDGET_CLASS (sd_rich_view_parent_class)->size_allocate (widget, width, height, baseline);
 
@@ -618,6 +639,7 @@ static void
 clear_children (SdRichView *self)
 {
   g_clear_handle_id (&self->children_idle, g_source_remove);
+  g_clear_handle_id (&self->widths_idle, g_source_remove);
   g_array_set_size (self->children, 0);
 }
 
