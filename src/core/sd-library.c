@@ -895,30 +895,62 @@ sd_library_search (SdCollection  *collection,
 {
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_note_hit_free);
   g_autofree char *fts = sd_library_fts_query (query);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) ranks = g_array_new (FALSE, FALSE, sizeof (double));
   sqlite3_stmt *stmt;
   int rc;
 
   if (fts == NULL)
     return g_steal_pointer (&hits);
 
+  /* Ranking touches every matching section, so it runs on the full-text
+   * table alone; the joins and snippets are done for the few shown. */
   stmt = sd_collection_prepare (collection,
-                                "SELECT s.file_id, d.path, f.relpath, f.title, s.heading, s.line,"
-                                " snippet (note_fts, 2, char (2), char (3), '…', 12),"
-                                " bm25 (note_fts, 10.0, 4.0, 1.0) AS score"
-                                " FROM note_fts JOIN note_sections s ON s.id = note_fts.rowid"
-                                " JOIN note_files f ON f.id = s.file_id"
-                                " JOIN note_folders d ON d.id = f.folder_id"
-                                " WHERE note_fts MATCH ? ORDER BY score, s.file_id, s.ord LIMIT ?",
+                                "SELECT rowid, bm25 (note_fts, 10.0, 4.0, 1.0) AS score"
+                                " FROM note_fts WHERE note_fts MATCH ?"
+                                " ORDER BY score, rowid LIMIT ?",
                                 error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, fts, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, limit);
-
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      SdNoteHit *hit = g_new0 (SdNoteHit, 1);
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      double rank = sqlite3_column_double (stmt, 1);
+      g_array_append_val (ids, id);
+      g_array_append_val (ranks, rank);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sd_collection_set_error (collection, error);
+      return NULL;
+    }
 
+  for (guint i = 0; i < ids->len; i++)
+    {
+      SdNoteHit *hit;
+
+      stmt = sd_collection_prepare (collection,
+                                    "SELECT s.file_id, d.path, f.relpath, f.title, s.heading, s.line,"
+                                    " snippet (note_fts, 2, char (2), char (3), '…', 12)"
+                                    " FROM note_fts JOIN note_sections s ON s.id = note_fts.rowid"
+                                    " JOIN note_files f ON f.id = s.file_id"
+                                    " JOIN note_folders d ON d.id = f.folder_id"
+                                    " WHERE note_fts MATCH ? AND note_fts.rowid = ?",
+                                    error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, fts, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, g_array_index (ids, gint64, i));
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          sqlite3_reset (stmt);
+          continue;
+        }
+
+      hit = g_new0 (SdNoteHit, 1);
       hit->file_id = sqlite3_column_int64 (stmt, 0);
       hit->path = g_build_filename ((const char *) sqlite3_column_text (stmt, 1),
                                     (const char *) sqlite3_column_text (stmt, 2), NULL);
@@ -926,15 +958,10 @@ sd_library_search (SdCollection  *collection,
       hit->heading = sd_column_dup (stmt, 4);
       hit->line = sqlite3_column_int (stmt, 5);
       hit->snippet = g_strdelimit (sd_column_dup (stmt, 6), "\n\t", ' ');
-      hit->rank = sqlite3_column_double (stmt, 7);
+      hit->rank = g_array_index (ranks, double, i);
       g_ptr_array_add (hits, hit);
+      sqlite3_reset (stmt);
     }
-  sqlite3_reset (stmt);
 
-  if (rc != SQLITE_DONE)
-    {
-      sd_collection_set_error (collection, error);
-      return NULL;
-    }
   return g_steal_pointer (&hits);
 }
