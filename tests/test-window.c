@@ -16,6 +16,8 @@
 #include "sd-notes-list.h"
 #include "sd-notes-pane.h"
 #include "sd-review-pane.h"
+#include "sd-stats-view.h"
+#include "sd-stats-window.h"
 #include "sd-window.h"
 #include "sd-test-gtk.h"
 #include "sd-test-utils.h"
@@ -281,6 +283,72 @@ test_narrow_stacks (Fixture       *fixture,
   g_assert_false (sd_window_get_stacked (fixture->window));
 }
 
+static SdStatsWindow *
+find_stats_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (SD_IS_STATS_WINDOW (window))
+        return SD_STATS_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* Statistics open from the deck's menu for that deck, and the deck can be
+ * changed in the window. */
+static void
+test_statistics (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *package = g_test_build_filename (G_TEST_DIST, "data", "anki",
+                                                    "scheduling.apkg", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (package);
+  SdCollection *collection = sd_window_get_collection (fixture->window);
+  g_autoptr(GPtrArray) decks = NULL;
+  g_autoptr(GError) error = NULL;
+  SdStatsWindow *stats;
+  SdStatsView *view;
+  gint64 deck_id = 0;
+  gint64 end;
+
+  sd_window_import_file (fixture->window, file);
+  g_assert_true (wait_import (fixture->window));
+  decks = sd_deck_list (collection, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < decks->len; i++)
+    {
+      SdDeck *deck = g_ptr_array_index (decks, i);
+      if (deck->id != SD_DECK_DEFAULT_ID)
+        deck_id = deck->id;
+    }
+  g_assert_cmpint (deck_id, !=, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.deck-statistics", "x", deck_id);
+  stats = find_stats_window ();
+  g_assert_nonnull (stats);
+  g_assert_cmpint (sd_stats_window_get_deck (stats), ==, deck_id);
+  view = SD_STATS_VIEW (sd_stats_window_get_view (stats));
+
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((sd_stats_view_is_busy (view) || sd_stats_view_get_stats (view) == NULL) &&
+         g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  g_assert_nonnull (sd_stats_view_get_stats (view));
+  {
+    const SdStatsCardStates *states = &sd_stats_view_get_stats (view)->card_states;
+    g_assert_cmpuint (states->new_cards + states->learning + states->relearning +
+                      states->young + states->mature + states->suspended + states->buried, >, 0);
+  }
+  sd_test_screenshot (GTK_WIDGET (stats), "statistics.png");
+
+  sd_stats_window_set_deck (stats, 0);
+  g_assert_cmpint (sd_stats_window_get_deck (stats), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (stats));
+}
+
 static void
 test_bad_collection (void)
 {
@@ -328,6 +396,8 @@ main (int    argc,
               fixture_setup, test_toggle_notes_pane, fixture_teardown);
   g_test_add ("/studydeck/window/narrow-stacks", Fixture, "samples",
               fixture_setup, test_narrow_stacks, fixture_teardown);
+  g_test_add ("/studydeck/window/statistics", Fixture, NULL,
+              fixture_setup, test_statistics, fixture_teardown);
   g_test_add_func ("/studydeck/window/bad-collection", test_bad_collection);
 
   return g_test_run ();

@@ -123,6 +123,7 @@ popup_menu (SdDeckList    *self,
       { N_("New _Subdeck…"), "decks.add-subdeck", FALSE },
       { N_("_Rename…"), "decks.rename", FALSE },
       { N_("_Options…"), "decks.options", FALSE },
+      { N_("S_tatistics"), "win.deck-statistics", FALSE },
       { N_("_Delete"), "decks.delete", TRUE },
     };
 

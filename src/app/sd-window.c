@@ -9,51 +9,12 @@
 
 #include <glib/gi18n.h>
 
-#include "sd-anki-import.h"
 #include "sd-compat.h"
 #include "sd-deck.h"
-#include "sd-deck-list.h"
 #include "sd-library.h"
-#include "sd-library-watch.h"
 #include "sd-note-editor.h"
-#include "sd-notes-list.h"
-#include "sd-notes-pane.h"
-#include "sd-review-pane.h"
-#include "sd-window.h"
-
-struct _SdWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  SdCollection         *collection;
-  SdLibraryWatch       *watch;
-  guint                 poll_id;
-  int                   side_position;
-  gboolean              scanning;
-  GSettings            *settings;
-  GCancellable         *cancellable;
-  gboolean              show_notes_pane;
-
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  GtkWidget            *sidebar;
-  GtkWidget            *content;
-  GtkStack             *sidebar_stack;
-  SdNotesList          *notes_list;
-  SdDeckList           *deck_list;
-  GtkPaned             *paned;
-  SdNotesPane          *notes_pane;
-  SdReviewPane         *review_pane;
-  AdwWindowTitle       *window_title;
-  GtkToggleButton      *notes_pane_button;
-  GtkRevealer          *progress_revealer;
-  GtkLabel             *progress_label;
-  GtkProgressBar       *progress_bar;
-
-  GHashTable           *pending_deletes;  /* gint64* decks deleted once their toast goes */
-  GCancellable         *import_cancellable;
-  GQueue               *import_queue;   /* GFile waiting for the running import */
-};
+#include "sd-stats-window.h"
+#include "sd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -96,6 +57,7 @@ sd_window_new (SdApplication *application,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-notes-folder", collection != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", collection != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.statistics", collection != NULL);
 
   /* Files on disk may have changed while StudyDeck was closed. */
   if (collection != NULL)
@@ -150,252 +112,9 @@ sd_window_get_notes_list (SdWindow *self)
   return GTK_WIDGET (self->notes_list);
 }
 
-static void start_next_import (SdWindow *self);
-static void set_show_notes_pane (SdWindow *self, gboolean show);
-
-static void
-import_progress_cb (guint64  done,
-                    guint64  total,
-                    gpointer user_data)
-{
-  SdWindow *self = user_data;
-
-  if (total > 0)
-    gtk_progress_bar_set_fraction (self->progress_bar, (double) MIN (done, total) / total);
-  else
-    gtk_progress_bar_pulse (self->progress_bar);
-}
-
-static char *
-import_summary (const SdImportStats *stats)
-{
-  g_autofree char *notes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes",
-                                                         stats->notes), stats->notes);
-  g_autofree char *cards = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u card", "%u cards",
-                                                         stats->cards), stats->cards);
-  g_autofree char *reviews = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u review",
-                                                           "%u reviews", stats->revlog),
-                                              stats->revlog);
-
-  if (stats->notes + stats->cards + stats->revlog + stats->updated == 0)
-    return g_strdup (_("Nothing new: everything in it is here already"));
-  if (stats->updated > 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Imported %s, %s and %s; %u note updated",
-                                         "Imported %s, %s and %s; %u notes updated",
-                                         stats->updated),
-                            notes, cards, reviews, stats->updated);
-  /* Translators: the parts are "12 notes", "24 cards" and "30 reviews". */
-  return g_strdup_printf (_("Imported %s, %s and %s"), notes, cards, reviews);
-}
-
-static void
-imported_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(SdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SdImportStats stats = { 0 };
-
-  g_clear_object (&self->import_cancellable);
-  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
-
-  if (!sd_anki_import_finish (SD_COLLECTION (source), result, &stats, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        sd_window_show_toast (self, _("Import cancelled; nothing was changed"));
-      else
-        {
-          /* A refused file deserves the full reason, not a passing toast. */
-          AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
-            adw_message_dialog_new (GTK_WINDOW (self), _("Import Failed"), error->message));
-          adw_message_dialog_add_response (dialog, "close", _("_Close"));
-          gtk_window_present (GTK_WINDOW (dialog));
-        }
-    }
-  else
-    {
-      g_autofree char *summary = import_summary (&stats);
-      sd_window_show_toast (self, summary);
-      gtk_stack_set_visible_child_name (self->sidebar_stack, "decks");
-    }
-
-  start_next_import (self);
-}
-
-static void
-start_next_import (SdWindow *self)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *label = NULL;
-
-  if (self->import_cancellable != NULL || self->collection == NULL)
-    return;
-  file = g_queue_pop_head (self->import_queue);
-  if (file == NULL)
-    return;
-
-  path = g_file_get_path (file);
-  name = g_file_get_basename (file);
-  if (path == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not on this computer"), name);
-      sd_window_show_toast (self, message);
-      start_next_import (self);
-      return;
-    }
-
-  label = g_strdup_printf (_("Importing “%s”…"), name);
-  gtk_label_set_text (self->progress_label, label);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", TRUE);
-
-  self->import_cancellable = g_cancellable_new ();
-  sd_anki_import_async (self->collection, path, self->import_cancellable,
-                        import_progress_cb, self, imported_cb, g_object_ref (self));
-}
-
-static gboolean
-is_importable (const char *name)
-{
-  static const char *suffixes[] = { ".apkg", ".colpkg", ".csv", ".tsv", ".txt" };
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    if (g_str_has_suffix (lower, suffixes[i]))
-      return TRUE;
-  return FALSE;
-}
-
-/**
- * sd_window_import_file:
- *
- * Imports an Anki package or a CSV/TSV file into the collection in a
- * worker, with progress; files given while one is importing wait their turn.
- */
 void
-sd_window_import_file (SdWindow *self,
-                       GFile    *file)
-{
-  g_return_if_fail (SD_IS_WINDOW (self));
-
-  if (self->collection == NULL)
-    return;
-  g_queue_push_tail (self->import_queue, g_object_ref (file));
-  start_next_import (self);
-}
-
-gboolean
-sd_window_is_importing (SdWindow *self)
-{
-  g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
-
-  return self->import_cancellable != NULL;
-}
-
-/**
- * sd_window_open_file:
- *
- * Opens what the file manager or a drop hands us: Anki packages and CSV
- * files are imported, a Markdown note is shown in the notes pane.
- */
-void
-sd_window_open_file (SdWindow *self,
-                     GFile    *file)
-{
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = g_file_get_basename (file);
-
-  g_return_if_fail (SD_IS_WINDOW (self));
-
-  if (path != NULL && (g_str_has_suffix (path, ".md") || g_str_has_suffix (path, ".markdown")))
-    {
-      set_show_notes_pane (self, TRUE);
-      sd_notes_pane_open (self->notes_pane, path);
-      return;
-    }
-
-  if (name != NULL && is_importable (name))
-    {
-      sd_window_import_file (self, file);
-      return;
-    }
-
-  {
-    g_autofree char *message = g_strdup_printf (_("StudyDeck cannot open “%s”"), name);
-    sd_window_show_toast (self, message);
-  }
-}
-
-static void
-import_chosen_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(SdWindow) self = user_data;
-  g_autoptr(GFile) file = sd_compat_choose_finish (result, NULL);
-
-  if (file != NULL)
-    sd_window_import_file (self, file);
-}
-
-static void
-import_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  SdWindow *self = SD_WINDOW (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, _("Anki packages and text files"));
-  gtk_file_filter_add_mime_type (filter, "application/x-apkg");
-  gtk_file_filter_add_mime_type (filter, "application/x-colpkg");
-  gtk_file_filter_add_suffix (filter, "apkg");
-  gtk_file_filter_add_suffix (filter, "colpkg");
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_suffix (filter, "tsv");
-  gtk_file_filter_add_suffix (filter, "txt");
-  sd_compat_choose_file (GTK_WINDOW (self), _("Import"), FALSE, NULL, filter, self->cancellable,
-                         import_chosen_cb, g_object_ref (self));
-}
-
-static void
-cancel_import_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  SdWindow *self = SD_WINDOW (widget);
-
-  if (self->import_cancellable != NULL)
-    g_cancellable_cancel (self->import_cancellable);
-}
-
-static gboolean
-drop_cb (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         gpointer       user_data)
-{
-  SdWindow *self = user_data;
-  GSList *files;
-
-  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    return FALSE;
-  files = g_value_get_boxed (value);
-  for (GSList *l = files; l != NULL; l = l->next)
-    sd_window_open_file (self, l->data);
-  return files != NULL;
-}
-
-static void
-set_show_notes_pane (SdWindow *self,
-                     gboolean  show)
+_sd_window_set_show_notes_pane (SdWindow *self,
+                                gboolean  show)
 {
   if (self->show_notes_pane == show)
     return;
@@ -409,7 +128,7 @@ note_activated_cb (SdWindow   *self,
                    const char *path,
                    int         line)
 {
-  set_show_notes_pane (self, TRUE);
+  _sd_window_set_show_notes_pane (self, TRUE);
   sd_notes_pane_open_at_line (self->notes_pane, path, line);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
@@ -533,7 +252,7 @@ static void
 open_source_cb (SdWindow *self,
                 gint64    card_id)
 {
-  set_show_notes_pane (self, TRUE);
+  _sd_window_set_show_notes_pane (self, TRUE);
   if (!sd_notes_pane_show_card (self->notes_pane, card_id))
     sd_window_show_toast (self, _("This card was not written in a note"));
 }
@@ -545,7 +264,7 @@ edit_note_cb (SdWindow *self,
               gint64    note_id,
               gint64    card_id)
 {
-  set_show_notes_pane (self, TRUE);
+  _sd_window_set_show_notes_pane (self, TRUE);
   if (sd_notes_pane_show_card (self->notes_pane, card_id))
     {
       g_object_set (self->notes_pane, "editing", TRUE, NULL);
@@ -688,6 +407,23 @@ add_notes_folder_action (GtkWidget  *widget,
 
   sd_compat_choose_folder (GTK_WINDOW (self), _("Add Notes Folder"), self->cancellable,
                            folder_chosen_cb, g_object_ref (self));
+}
+
+/* With a deck for the deck's menu; from the main menu, the selected deck. */
+static void
+statistics_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  gint64 deck_id;
+
+  if (self->collection == NULL)
+    return;
+  deck_id = parameter != NULL ? g_variant_get_int64 (parameter)
+                              : sd_deck_list_get_selected (self->deck_list);
+  gtk_window_present (GTK_WINDOW (sd_stats_window_new (GTK_WINDOW (self), self->collection,
+                                                       deck_id)));
 }
 
 static void
@@ -865,7 +601,7 @@ sd_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SHOW_NOTES_PANE:
-      set_show_notes_pane (self, g_value_get_boolean (value));
+      _sd_window_set_show_notes_pane (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -984,11 +720,15 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-notes-folder", NULL,
                                    add_notes_folder_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
-  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL,
+                                   _sd_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.new-deck", NULL, new_deck_action);
+  gtk_widget_class_install_action (widget_class, "win.statistics", NULL, statistics_action);
+  gtk_widget_class_install_action (widget_class, "win.deck-statistics", "x", statistics_action);
   gtk_widget_class_install_action (widget_class, "win.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_action);
-  gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cancel_import_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL,
+                                   _sd_window_cancel_import_action);
   gtk_widget_class_install_action (widget_class, "win.search-notes", NULL, search_notes_action);
   gtk_widget_class_install_property_action (widget_class, "win.toggle-notes-pane",
                                             "show-notes-pane");
@@ -1012,7 +752,7 @@ sd_window_init (SdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", FALSE);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  g_signal_connect (drop, "drop", G_CALLBACK (_sd_window_drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
 }
