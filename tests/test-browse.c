@@ -610,6 +610,37 @@ ids (Fixture    *f,
 }
 
 static void
+test_flags_and_note_cards (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdBrowseUndo) undo = NULL;
+  g_autoptr(GArray) cards = NULL;
+  g_autofree char *found = NULL;
+  gint64 notes[] = { id_of (f, "D"), id_of (f, "C"), id_of (f, "A"), 12345 };
+  SdBrowseRow row;
+
+  undo = sd_browse_set_flag (f->collection, &(gint64) { id_of (f, "C1") }, 1, 4, &error);
+  g_assert_no_error (error);
+  card_row (f, "C1", &row);
+  g_assert_cmpint (row.flags, ==, 4);
+  sd_browse_row_clear (&row);
+  card_row (f, "C2", &row);
+  g_assert_cmpint (row.flags, ==, 0);
+  sd_browse_row_clear (&row);
+  g_assert_true (sd_browse_note_row (f->collection, id_of (f, "C"), &row, &error));
+  g_assert_cmpint (row.flags, ==, 4);
+  sd_browse_row_clear (&row);
+
+  /* Note by note in the order given, a note's cards by template; a note
+   * that does not exist has none. */
+  cards = sd_browse_cards_of_notes (f->collection, notes, G_N_ELEMENTS (notes), &error);
+  g_assert_no_error (error);
+  found = labels (f, FALSE, cards);
+  g_assert_cmpstr (found, ==, "D1 C1 C2 A1");
+}
+
+static void
 test_action_deck (Fixture       *f,
                   gconstpointer  data)
 {
@@ -1138,6 +1169,7 @@ main (int    argc,
   ADD ("sort/bad-query", test_bad_query);
   ADD ("rows/one", test_rows);
   ADD ("rows/batch", test_rows_batch);
+  ADD ("rows/flags-and-note-cards", test_flags_and_note_cards);
   ADD ("action/deck", test_action_deck);
   ADD ("action/tags", test_action_tags);
   ADD ("action/suspend-flag", test_action_suspend_flag);

@@ -447,7 +447,7 @@ card_row (RowContext   *ctx,
   stmt = sd_collection_prepare (ctx->collection,
                                 "SELECT c.note_id, c.deck_id, c.ord, c.type, c.queue, c.due,"
                                 " c.interval, c.ease, c.difficulty, c.reps, c.lapses, c.mtime,"
-                                " n.sort_field, n.tags, nt.name, nt.kind, t.name"
+                                " n.sort_field, n.tags, nt.name, nt.kind, t.name, c.flags"
                                 " FROM cards c JOIN notes n ON n.id = c.note_id"
                                 " JOIN notetypes nt ON nt.id = n.notetype_id"
                                 " LEFT JOIN notetype_templates t ON t.notetype_id = n.notetype_id"
@@ -485,6 +485,7 @@ card_row (RowContext   *ctx,
   row->notetype = sd_column_dup (stmt, 14);
   kind = sqlite3_column_int (stmt, 15);
   template_name = (const char *) sqlite3_column_text (stmt, 16);
+  row->flags = sqlite3_column_int (stmt, 17) & 7;
   /* A cloze note type's cards share its one template: "Cloze 2". */
   if (kind == 1)
     row->template_name = g_strdup_printf ("%s %d", template_name ? template_name : "", ord + 1);
@@ -627,7 +628,7 @@ sd_browse_note_row (SdCollection  *collection,
 
   stmt = sd_collection_prepare (collection,
                                 "SELECT deck_id, type, queue, due, interval, ease, difficulty,"
-                                " reps, lapses FROM cards WHERE note_id = ? ORDER BY ord",
+                                " reps, lapses, flags FROM cards WHERE note_id = ? ORDER BY ord",
                                 error);
   if (stmt == NULL)
     {
@@ -650,6 +651,7 @@ sd_browse_note_row (SdCollection  *collection,
           row->type = type;
           row->queue = queue;
           row->due = due;
+          row->flags = sqlite3_column_int (stmt, 9) & 7;
         }
       g_hash_table_add (decks, g_memdup2 (&deck, sizeof deck));
       row->due_sort = MIN (row->due_sort, due_sort_of (&ctx, type, due));
@@ -706,6 +708,53 @@ sd_browse_note_row (SdCollection  *collection,
     row->modified_text = g_strdup ("");
   row->template_name = g_strdup_printf ("%u", row->n_cards);
   return TRUE;
+}
+
+/**
+ * sd_browse_cards_of_notes:
+ *
+ * The cards of notes, note by note in the order given and by template
+ * within a note: what a bulk action applies to when the browser lists
+ * notes.
+ *
+ * Returns: (transfer full) (element-type gint64): card ids, or %NULL with
+ *   @error set
+ */
+GArray *
+sd_browse_cards_of_notes (SdCollection  *collection,
+                          const gint64  *note_ids,
+                          gsize          n_ids,
+                          GError       **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SD_IS_COLLECTION (collection), NULL);
+  g_return_val_if_fail (note_ids != NULL || n_ids == 0, NULL);
+
+  stmt = sd_collection_prepare (collection,
+                                "SELECT id FROM cards WHERE note_id = ? ORDER BY ord, id", error);
+  if (stmt == NULL)
+    return NULL;
+  for (gsize i = 0; i < n_ids; i++)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, note_ids[i]);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (ids, id);
+        }
+      if (rc != SQLITE_DONE)
+        {
+          sd_collection_set_error (collection, error);
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      sqlite3_reset (stmt);
+    }
+  return g_steal_pointer (&ids);
 }
 
 /* ---- undo records -------------------------------------------------------- */

@@ -56,6 +56,7 @@ typedef struct
   char     *template_name;   /* notes mode: the number of cards */
   char     *tags;            /* space-separated */
   guint     n_cards;
+  int       flags;           /* the flag, 0 (none) to 7; notes mode: of the first card */
 } SdBrowseRow;
 
 /* What a bulk action changed, to put back. */
@@ -89,6 +90,10 @@ gboolean       sd_browse_note_row         (SdCollection         *collection,
                                            GError              **error);
 GPtrArray     *sd_browse_card_rows        (SdCollection         *collection,
                                            const gint64         *card_ids,
+                                           gsize                 n_ids,
+                                           GError              **error);
+GArray        *sd_browse_cards_of_notes   (SdCollection         *collection,
+                                           const gint64         *note_ids,
                                            gsize                 n_ids,
                                            GError              **error);
 void           sd_browse_row_clear        (SdBrowseRow          *row);
