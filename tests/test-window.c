@@ -66,6 +66,14 @@ fixture_setup (Fixture       *fixture,
     }
   g_clear_object (&collection);
 
+  /* Settings live in memory for the whole test program: each test starts
+   * where a new user would. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_settings_reset (settings, "last-note");
+    g_settings_reset (settings, "last-deck");
+  }
+
   fixture->app = new_application ();
   sd_application_set_collection_path (fixture->app, fixture->collection_path);
   g_application_register (G_APPLICATION (fixture->app), NULL, &error);
@@ -107,8 +115,19 @@ test_populated (Fixture       *fixture,
   g_assert_cmpuint (sd_deck_list_get_n_decks (decks), ==, 6);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (notes_pane)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (review_pane)));
-  g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "empty");
-  g_assert_cmpstr (sd_review_pane_get_page (review_pane), ==, "empty");
+  /* The first start shows the folder's README and the deck with the most
+   * cards due, selected in the sidebar. */
+  {
+    g_autofree char *readme = g_build_filename (g_getenv ("SAMPLES_DIR"), "README.md", NULL);
+    g_autofree char *shown = g_canonicalize_filename (sd_notes_pane_get_path (notes_pane), NULL);
+    g_autofree char *expected = g_canonicalize_filename (readme, NULL);
+
+    g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "note");
+    g_assert_cmpstr (shown, ==, expected);
+  }
+  g_assert_cmpstr (sd_review_pane_get_page (review_pane), ==, "overview");
+  g_assert_cmpint (sd_review_pane_get_deck (review_pane), !=, 0);
+  g_assert_cmpint (sd_deck_list_get_selected (decks), ==, sd_review_pane_get_deck (review_pane));
 
   g_signal_emit_by_name (notes, "note-activated", "/nonexistent/missing.md", 0, NULL);
   g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "error");
@@ -119,7 +138,6 @@ test_populated (Fixture       *fixture,
   }
   g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "note");
 
-  g_signal_emit_by_name (decks, "deck-activated", (gint64) 1, NULL);
   g_assert_cmpstr (sd_review_pane_get_page (review_pane), ==, "overview");
 
   sd_test_screenshot (GTK_WIDGET (fixture->window), "main-window.png");
@@ -349,6 +367,46 @@ test_statistics (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (stats));
 }
 
+/* Closing and starting again shows the same note and deck. */
+static void
+test_restore_session (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *registries = g_build_filename (g_getenv ("SAMPLES_DIR"), "02-registries.md",
+                                               NULL);
+  g_autoptr(SdApplication) app = new_application ();
+  g_autoptr(GError) error = NULL;
+  SdNotesPane *notes_pane = SD_NOTES_PANE (sd_window_get_notes_pane (fixture->window));
+  SdReviewPane *review_pane = SD_REVIEW_PANE (sd_window_get_review_pane (fixture->window));
+  SdWindow *window;
+  gint64 deck_id;
+
+  g_assert_true (g_file_test (registries, G_FILE_TEST_IS_REGULAR));
+  sd_notes_pane_open (notes_pane, registries);
+  deck_id = sd_deck_find (sd_window_get_collection (fixture->window), "Containers::Registries");
+  g_assert_cmpint (deck_id, >, 0);
+  sd_review_pane_show_deck (review_pane, deck_id);
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+  sd_test_spin (50);
+  g_application_quit (G_APPLICATION (fixture->app));
+
+  sd_application_set_collection_path (app, fixture->collection_path);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = SD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+
+  g_assert_cmpstr (sd_notes_pane_get_path (SD_NOTES_PANE (sd_window_get_notes_pane (window))), ==,
+                   registries);
+  g_assert_cmpint (sd_review_pane_get_deck (SD_REVIEW_PANE (sd_window_get_review_pane (window))),
+                   ==, deck_id);
+  gtk_window_close (GTK_WINDOW (window));
+  sd_test_spin (50);
+  g_application_quit (G_APPLICATION (app));
+}
+
 static void
 test_bad_collection (void)
 {
@@ -398,6 +456,8 @@ main (int    argc,
               fixture_setup, test_narrow_stacks, fixture_teardown);
   g_test_add ("/studydeck/window/statistics", Fixture, NULL,
               fixture_setup, test_statistics, fixture_teardown);
+  g_test_add ("/studydeck/window/restore-session", Fixture, "samples",
+              fixture_setup, test_restore_session, fixture_teardown);
   g_test_add_func ("/studydeck/window/bad-collection", test_bad_collection);
 
   return g_test_run ();

@@ -533,6 +533,26 @@ sd_deck_list_get_n_decks (SdDeckList *self)
   return self->n_decks;
 }
 
+/* Selects the row of @deck_id without activating it. */
+void
+sd_deck_list_select (SdDeckList *self,
+                     gint64      deck_id)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (SD_IS_DECK_LIST (self));
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child) && row_deck_id (GTK_LIST_BOX_ROW (child)) == deck_id)
+        {
+          gtk_list_box_select_row (self->list, GTK_LIST_BOX_ROW (child));
+          return;
+        }
+    }
+}
+
 gint64
 sd_deck_list_get_selected (SdDeckList *self)
 {

@@ -20,6 +20,8 @@ void   sd_deck_list_set_collection (SdDeckList   *self,
                                     SdCollection *collection);
 guint  sd_deck_list_get_n_decks    (SdDeckList   *self);
 gint64 sd_deck_list_get_selected   (SdDeckList   *self);
+void   sd_deck_list_select         (SdDeckList   *self,
+                                    gint64        deck_id);
 void   sd_deck_list_new_deck       (SdDeckList   *self);
 void   sd_deck_list_set_hidden     (SdDeckList   *self,
                                     gint64        deck_id,

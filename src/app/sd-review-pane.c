@@ -627,6 +627,19 @@ sd_review_pane_show_error (SdReviewPane *self,
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
+/**
+ * sd_review_pane_get_deck:
+ *
+ * Returns: the deck shown or studied, or 0 for none
+ */
+gint64
+sd_review_pane_get_deck (SdReviewPane *self)
+{
+  g_return_val_if_fail (SD_IS_REVIEW_PANE (self), 0);
+
+  return self->deck_id;
+}
+
 const char *
 sd_review_pane_get_page (SdReviewPane *self)
 {

@@ -29,6 +29,7 @@ gboolean      sd_review_pane_study_cards    (SdReviewPane  *self,
                                              GError       **error);
 void          sd_review_pane_show_error     (SdReviewPane  *self,
                                              const char    *text);
+gint64        sd_review_pane_get_deck       (SdReviewPane  *self);
 const char   *sd_review_pane_get_page       (SdReviewPane  *self);
 const SdCard *sd_review_pane_get_card       (SdReviewPane  *self);
 gboolean      sd_review_pane_is_revealed    (SdReviewPane  *self);

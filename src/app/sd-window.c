@@ -13,6 +13,7 @@
 #include "sd-deck.h"
 #include "sd-library.h"
 #include "sd-note-editor.h"
+#include "sd-scheduler.h"
 #include "sd-stats-window.h"
 #include "sd-window-private.h"
 
@@ -30,6 +31,113 @@ static void rescanned_cb (GObject *source, GAsyncResult *result, gpointer user_d
 static void rescan (SdWindow *self);
 static void update_polling (SdWindow *self);
 
+/* After construction: the application property is set only once
+ * g_object_new has run the constructed vfunc. */
+static void
+load_settings (SdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (SD_IS_APPLICATION (app) && sd_application_get_settings (SD_APPLICATION (app)) != NULL)
+    self->settings = g_object_ref (sd_application_get_settings (SD_APPLICATION (app)));
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* Read once and saved on close: the paned moves its divider itself while
+   * the window is resized, and that is not the user's choice. */
+  self->side_position = g_settings_get_int (self->settings, "pane-position");
+  gtk_paned_set_position (self->paned, self->side_position);
+  g_settings_bind (self->settings, "sidebar-width", self->sidebar, "width-request",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "show-notes-pane", self, "show-notes-pane",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+/* A note to read first: the folder's README or index, or its first note. */
+static char *
+first_note (SdCollection *collection)
+{
+  g_autoptr(GPtrArray) files = sd_library_list_files (collection, NULL);
+
+  if (files == NULL || files->len == 0)
+    return NULL;
+  for (guint i = 0; i < files->len; i++)
+    {
+      SdNoteFile *file = g_ptr_array_index (files, i);
+
+      if (g_ascii_strcasecmp (file->relpath, "README.md") == 0 ||
+          g_ascii_strcasecmp (file->relpath, "index.md") == 0)
+        return g_strdup (file->path);
+    }
+  return g_strdup (((SdNoteFile *) g_ptr_array_index (files, 0))->path);
+}
+
+/* The deck with the most cards due today; parents count their subdecks. */
+static gint64
+busiest_deck (SdCollection *collection)
+{
+  g_autoptr(GPtrArray) decks = sd_deck_list (collection, NULL);
+  gint64 best = 0;
+  int most = 0;
+
+  for (guint i = 0; decks != NULL && i < decks->len; i++)
+    {
+      SdDeck *deck = g_ptr_array_index (decks, i);
+      SdDueCounts counts = { 0 };
+      int due;
+
+      if (!sd_scheduler_due_counts (collection, deck->id, &counts, NULL))
+        continue;
+      due = counts.new_count + counts.learn_count + counts.review_count;
+      if (due > most)
+        {
+          most = due;
+          best = deck->id;
+        }
+    }
+  return best;
+}
+
+/* Where the user left off; the first time, something to read and something
+ * to study right away. */
+static void
+restore_session (SdWindow *self)
+{
+  g_autofree char *note = NULL;
+  gint64 deck_id = 0;
+
+  if (self->settings != NULL)
+    {
+      g_autoptr(SdDeck) deck = NULL;
+
+      note = g_settings_get_string (self->settings, "last-note");
+      deck_id = g_settings_get_int64 (self->settings, "last-deck");
+      if (deck_id != 0 && (deck = sd_deck_load (self->collection, deck_id, NULL)) == NULL)
+        deck_id = 0;
+    }
+  if (note == NULL || !g_file_test (note, G_FILE_TEST_IS_REGULAR))
+    {
+      g_free (note);
+      note = first_note (self->collection);
+    }
+  if (deck_id == 0)
+    deck_id = busiest_deck (self->collection);
+
+  if (note != NULL)
+    sd_notes_pane_open (self->notes_pane, note);
+  if (deck_id != 0)
+    {
+      sd_deck_list_select (self->deck_list, deck_id);
+      sd_review_pane_show_deck (self->review_pane, deck_id);
+    }
+}
+
 /**
  * sd_window_new:
  * @collection: (nullable): the open collection
@@ -42,6 +150,7 @@ sd_window_new (SdApplication *application,
 {
   SdWindow *self = g_object_new (SD_TYPE_WINDOW, "application", application, NULL);
 
+  load_settings (self);
   self->collection = collection ? g_object_ref (collection) : NULL;
   sd_deck_list_set_collection (self->deck_list, collection);
   sd_notes_list_set_collection (self->notes_list, collection);
@@ -62,6 +171,7 @@ sd_window_new (SdApplication *application,
   /* Files on disk may have changed while StudyDeck was closed. */
   if (collection != NULL)
     {
+      restore_session (self);
       self->watch = sd_library_watch_new (collection);
       g_signal_connect_object (self->watch, "changed", G_CALLBACK (rescan), self, G_CONNECT_SWAPPED);
       update_polling (self);
@@ -497,6 +607,12 @@ save_window_state (SdWindow *self)
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_set_string (self->settings, "last-note",
+                         sd_notes_pane_get_path (self->notes_pane) != NULL
+                         ? sd_notes_pane_get_path (self->notes_pane) : "");
+  if (self->collection != NULL)
+    g_settings_set_int64 (self->settings, "last-deck",
+                          sd_review_pane_get_deck (self->review_pane));
   g_settings_set_int (self->settings, "pane-position",
                       sd_window_get_stacked (self) ? self->side_position
                                                    : gtk_paned_get_position (self->paned));
@@ -609,35 +725,6 @@ sd_window_set_property (GObject      *object,
 }
 
 static void
-sd_window_constructed (GObject *object)
-{
-  SdWindow *self = SD_WINDOW (object);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  G_OBJECT_CLASS (sd_window_parent_class)->constructed (object);
-
-  if (SD_IS_APPLICATION (app))
-    self->settings = g_object_ref (sd_application_get_settings (SD_APPLICATION (app)));
-  if (self->settings == NULL)
-    return;
-
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
-
-  /* Read once and saved on close: the paned moves its divider itself while
-   * the window is resized, and that is not the user's choice. */
-  self->side_position = g_settings_get_int (self->settings, "pane-position");
-  gtk_paned_set_position (self->paned, self->side_position);
-  g_settings_bind (self->settings, "sidebar-width", self->sidebar, "width-request",
-                   G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "show-notes-pane", self, "show-notes-pane",
-                   G_SETTINGS_BIND_DEFAULT);
-}
-
-static void
 sd_window_dispose (GObject *object)
 {
   SdWindow *self = SD_WINDOW (object);
@@ -674,7 +761,6 @@ sd_window_class_init (SdWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = sd_window_constructed;
   object_class->dispose = sd_window_dispose;
   object_class->finalize = sd_window_finalize;
   object_class->get_property = sd_window_get_property;
