@@ -627,6 +627,24 @@ save_window_state (SdWindow *self)
  * stack instead of squeezing. */
 #define SIDE_BY_SIDE_MIN_WIDTH 760
 
+/* Stacked panes have half the height: their status pages shrink too. */
+static void
+set_status_pages_compact (GtkWidget *widget,
+                          gboolean   compact)
+{
+  if (ADW_IS_STATUS_PAGE (widget))
+    {
+      if (compact)
+        gtk_widget_add_css_class (widget, "compact");
+      else
+        gtk_widget_remove_css_class (widget, "compact");
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    set_status_pages_compact (child, compact);
+}
+
 /* Decided before the children are allocated: side by side panes that do
  * not fit would first make the sidebar fold away. */
 static void
@@ -658,6 +676,8 @@ sd_window_size_allocate (GtkWidget *widget,
           gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), orientation);
           gtk_paned_set_position (self->paned, self->side_position);
         }
+      set_status_pages_compact (GTK_WIDGET (self->paned),
+                                orientation == GTK_ORIENTATION_VERTICAL);
     }
 
   GTK_WIDGET_CLASS (sd_window_parent_class)->size_allocate (widget, width, height, baseline);
