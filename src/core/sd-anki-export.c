@@ -2340,6 +2340,61 @@ sd_anki_export_check_path (const char  *path,
   return TRUE;
 }
 
+/**
+ * sd_anki_export_count:
+ * @deck_id: the deck to count with its subdecks, 0 for the whole collection
+ * @stats: (out caller-allocates): @notes and @cards are set, the rest is 0
+ *
+ * Counts what a package of @deck_id would hold without writing one, so the
+ * export dialog can say it before the user picks a file; the cards are the
+ * same ones sd_anki_export_package() chooses.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ *   (#SD_ANKI_EXPORT_ERROR_NO_DECK or #SD_COLLECTION_ERROR)
+ */
+gboolean
+sd_anki_export_count (SdCollection   *collection,
+                      gint64          deck_id,
+                      SdExportStats  *stats,
+                      GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SD_IS_COLLECTION (collection), FALSE);
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  memset (stats, 0, sizeof *stats);
+  stmt = sd_collection_prepare (collection,
+                                "WITH RECURSIVE sub (id) AS (SELECT id FROM decks WHERE id = ?1"
+                                " UNION ALL SELECT d.id FROM decks d JOIN sub ON d.parent_id = sub.id)"
+                                " SELECT (?1 = 0 OR EXISTS (SELECT 1 FROM sub)),"
+                                " (SELECT count(*) FROM cards WHERE retired = 0"
+                                "  AND (?1 = 0 OR deck_id IN sub)),"
+                                " (SELECT count(DISTINCT note_id) FROM cards WHERE retired = 0"
+                                "  AND (?1 = 0 OR deck_id IN sub))",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, deck_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sd_collection_set_error (collection, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  if (sqlite3_column_int (stmt, 0) == 0)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, SD_ANKI_EXPORT_ERROR, SD_ANKI_EXPORT_ERROR_NO_DECK,
+                   _("Deck %" G_GINT64_FORMAT " does not exist"), deck_id);
+      return FALSE;
+    }
+  stats->cards = (guint) sqlite3_column_int64 (stmt, 1);
+  stats->notes = (guint) sqlite3_column_int64 (stmt, 2);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 static gboolean
 build_collection (Export  *exp,
                   GError **error)

@@ -128,6 +128,11 @@ void      sd_anki_export_options_init  (SdAnkiExportOptions  *options);
 gboolean  sd_anki_export_check_path    (const char           *path,
                                         GError              **error);
 
+gboolean  sd_anki_export_count         (SdCollection         *collection,
+                                        gint64                deck_id,
+                                        SdExportStats        *stats,
+                                        GError              **error);
+
 gboolean  sd_anki_export_package       (SdCollection         *collection,
                                         const char           *path,
                                         const SdAnkiExportOptions *options,
