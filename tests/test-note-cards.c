@@ -830,6 +830,69 @@ test_settings (Fixture       *f,
 }
 
 static void
+applied_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **error = user_data;
+
+  sd_note_cards_apply_settings_finish (SD_COLLECTION (source), result, error);
+  if (*error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+static gboolean
+apply_settings (Fixture              *f,
+                SdCardSyntaxSettings *settings,
+                GCancellable         *cancellable,
+                GError              **error)
+{
+  g_autoptr(GError) result = NULL;
+
+  sd_note_cards_apply_settings_async (f->collection, settings, cancellable, applied_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (g_error_matches (result, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&result));
+  return FALSE;
+}
+
+/* A new syntax and the cards read with it land together, or not at all. */
+static void
+test_apply_settings_async (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(SdCardSyntaxSettings) settings = sd_note_cards_get_settings (f->collection);
+  g_autoptr(SdCardSyntaxSettings) stored = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 card;
+
+  write_note (f, "s.md", "Capital of France::Paris\n\nLargest planet;;Jupiter\n");
+  scan (f);
+  card = card_for (f, "Capital of France", 0);
+  g_free (settings->inline_separator);
+  settings->inline_separator = g_strdup (";;");
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (apply_settings (f, settings, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  stored = sd_note_cards_get_settings (f->collection);
+  g_assert_cmpstr (stored->inline_separator, ==, "::");
+  g_assert_cmpint (card_int (f, card, "retired"), ==, 0);
+
+  g_assert_true (apply_settings (f, settings, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&stored, sd_card_syntax_settings_free);
+  stored = sd_note_cards_get_settings (f->collection);
+  g_assert_cmpstr (stored->inline_separator, ==, ";;");
+  g_assert_cmpint (card_int (f, card, "retired"), ==, 1);
+  g_assert_cmpint (card_int (f, card_for (f, "Largest planet", 0), "retired"), ==, 0);
+}
+
+static void
 test_anchor_api (Fixture       *f,
                  gconstpointer  data)
 {
@@ -992,6 +1055,7 @@ main (int    argc,
   ADD ("no-cards", test_no_cards);
   ADD ("fields", test_fields);
   ADD ("settings", test_settings);
+  ADD ("apply-settings-async", test_apply_settings_async);
   ADD ("anchor-api", test_anchor_api);
   ADD ("samples", test_samples);
   g_test_add_func ("/studydeck/note-cards/upgrade-from-v1", test_upgrade_from_v1);

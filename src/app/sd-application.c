@@ -11,6 +11,7 @@
 
 #include "sd-application.h"
 #include "sd-compat.h"
+#include "sd-preferences-window.h"
 #include "sd-window.h"
 
 struct _SdApplication
@@ -142,6 +143,19 @@ sd_application_handle_local_options (GApplication *app,
 }
 
 static void
+apply_color_scheme (SdApplication *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
+  AdwColorScheme adw_scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_str_equal (scheme, "light"))
+    adw_scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (scheme, "dark"))
+    adw_scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), adw_scheme);
+}
+
+static void
 sd_application_startup (GApplication *app)
 {
   SdApplication *self = SD_APPLICATION (app);
@@ -149,6 +163,9 @@ sd_application_startup (GApplication *app)
   G_APPLICATION_CLASS (sd_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APP_ID);
+  g_signal_connect_swapped (self->settings, "changed::color-scheme",
+                            G_CALLBACK (apply_color_scheme), self);
+  apply_color_scheme (self);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
@@ -162,6 +179,8 @@ sd_application_startup (GApplication *app)
                                          (const char *[]) { "F9", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.search-notes",
                                          (const char *[]) { "<Control>f", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
 }
@@ -228,9 +247,25 @@ about_activated (GSimpleAction *action,
   sd_compat_show_about (gtk_application_get_active_window (app));
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  SdApplication *self = SD_APPLICATION (user_data);
+  SdPreferencesWindow *preferences;
+
+  if (self->settings == NULL)
+    return;
+  preferences = sd_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                           self->settings, self->collection);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "preferences", preferences_activated },
 };
 
 static void

@@ -1465,6 +1465,89 @@ fail:
   return FALSE;
 }
 
+typedef struct
+{
+  char                 *path;
+  SdCardSyntaxSettings *settings;
+} ApplyData;
+
+static void
+apply_data_free (ApplyData *data)
+{
+  g_free (data->path);
+  sd_card_syntax_settings_free (data->settings);
+  g_free (data);
+}
+
+static void
+apply_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ApplyData *data = task_data;
+  g_autoptr(SdCollection) own = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* SQLite connections are not shared across threads: the worker opens its own. */
+  own = sd_collection_open (data->path, &error);
+  if (own == NULL || !sd_collection_begin (own, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!sd_note_cards_set_settings (own, data->settings, &error) ||
+      !sd_note_cards_sync_all (own, cancellable, &error))
+    {
+      sd_collection_rollback (own);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!sd_collection_commit (own, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sd_note_cards_apply_settings_async:
+ *
+ * Stores a new card syntax and reads every note again with it, in a worker
+ * and in one transaction: if reading fails or is cancelled, the syntax and
+ * the cards stay as they were.
+ */
+void
+sd_note_cards_apply_settings_async (SdCollection               *collection,
+                                    const SdCardSyntaxSettings *settings,
+                                    GCancellable               *cancellable,
+                                    GAsyncReadyCallback         callback,
+                                    gpointer                    user_data)
+{
+  g_autoptr(GTask) task = g_task_new (collection, cancellable, callback, user_data);
+  ApplyData *data = g_new0 (ApplyData, 1);
+
+  data->path = g_strdup (sd_collection_get_path (collection));
+  data->settings = sd_card_syntax_settings_copy (settings);
+  g_task_set_source_tag (task, sd_note_cards_apply_settings_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
+  g_task_run_in_thread (task, apply_worker);
+}
+
+gboolean
+sd_note_cards_apply_settings_finish (SdCollection  *collection,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, collection), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  sd_collection_notify_changed (collection);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Queries for the review and notes panes.                                    */
 

@@ -68,6 +68,14 @@ gboolean              sd_note_cards_sync_file         (SdCollection         *col
 gboolean              sd_note_cards_sync_all          (SdCollection         *collection,
                                                        GCancellable         *cancellable,
                                                        GError              **error);
+void                  sd_note_cards_apply_settings_async  (SdCollection               *collection,
+                                                           const SdCardSyntaxSettings *settings,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
+gboolean              sd_note_cards_apply_settings_finish (SdCollection               *collection,
+                                                           GAsyncResult               *result,
+                                                           GError                    **error);
 
 SdNoteCardAnchor     *sd_note_cards_anchor_for_card   (SdCollection         *collection,
                                                        gint64                card_id,
