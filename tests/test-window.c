@@ -12,6 +12,7 @@
 #include "sd-application.h"
 #include "sd-deck.h"
 #include "sd-deck-list.h"
+#include "sd-export-dialog.h"
 #include "sd-library.h"
 #include "sd-notes-list.h"
 #include "sd-notes-pane.h"
@@ -316,7 +317,7 @@ find_stats_window (void)
 }
 
 /* Statistics open from the deck's menu for that deck, and the deck can be
- * changed in the window. */
+ * changed in the window; the deck's export starts from that deck. */
 static void
 test_statistics (Fixture       *fixture,
                  gconstpointer  data)
@@ -365,6 +366,23 @@ test_statistics (Fixture       *fixture,
   sd_stats_window_set_deck (stats, 0);
   g_assert_cmpint (sd_stats_window_get_deck (stats), ==, 0);
   gtk_window_destroy (GTK_WINDOW (stats));
+
+  /* The deck's menu also exports it. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export-deck", "x", deck_id);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    SdExportDialog *export = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && export == NULL; i++)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+        if (SD_IS_EXPORT_DIALOG (window))
+          export = SD_EXPORT_DIALOG (window);
+      }
+    g_assert_nonnull (export);
+    g_assert_cmpint (sd_export_dialog_get_deck_id (export), ==, deck_id);
+    gtk_window_destroy (GTK_WINDOW (export));
+  }
 }
 
 /* Closing and starting again shows the same note and deck. */

@@ -124,6 +124,7 @@ popup_menu (SdDeckList    *self,
       { N_("_Rename…"), "decks.rename", FALSE },
       { N_("_Options…"), "decks.options", FALSE },
       { N_("S_tatistics"), "win.deck-statistics", FALSE },
+      { N_("_Export…"), "win.export-deck", FALSE },
       { N_("_Delete"), "decks.delete", TRUE },
     };
 

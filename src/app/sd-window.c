@@ -11,6 +11,7 @@
 
 #include "sd-compat.h"
 #include "sd-deck.h"
+#include "sd-export-dialog.h"
 #include "sd-library.h"
 #include "sd-note-editor.h"
 #include "sd-scheduler.h"
@@ -167,6 +168,7 @@ sd_window_new (SdApplication *application,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-notes-folder", collection != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", collection != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.statistics", collection != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", collection != NULL);
 
   /* Files on disk may have changed while StudyDeck was closed. */
   if (collection != NULL)
@@ -536,6 +538,24 @@ statistics_action (GtkWidget  *widget,
                                                        deck_id)));
 }
 
+/* From the main menu, the selected deck (or all of them); from a deck's
+ * menu, that deck. */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  gint64 deck_id;
+
+  if (self->collection == NULL)
+    return;
+  deck_id = parameter != NULL ? g_variant_get_int64 (parameter)
+                              : sd_deck_list_get_selected (self->deck_list);
+  gtk_window_present (GTK_WINDOW (sd_export_dialog_new (GTK_WINDOW (self), self->collection,
+                                                        deck_id, self->toast_overlay)));
+}
+
 static void
 show_sidebar_action (GtkWidget  *widget,
                      const char *action_name,
@@ -831,6 +851,8 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-deck", NULL, new_deck_action);
   gtk_widget_class_install_action (widget_class, "win.statistics", NULL, statistics_action);
   gtk_widget_class_install_action (widget_class, "win.deck-statistics", "x", statistics_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-deck", "x", export_action);
   gtk_widget_class_install_action (widget_class, "win.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL,
