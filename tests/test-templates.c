@@ -87,6 +87,9 @@ test_help_overlay (void)
   GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
 
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_present (GTK_WINDOW (overlay));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (overlay));
+  sd_test_screenshot (GTK_WIDGET (overlay), "shortcuts.png");
   gtk_window_destroy (GTK_WINDOW (overlay));
   g_object_unref (builder);
 }
