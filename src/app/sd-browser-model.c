@@ -1,0 +1,547 @@
+/* sd-browser-model.c
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "sd-browser-model.h"
+
+/* The browser's list: the ids a search returns in the order of a column,
+ * sorted by SQL, and an item per id made only when the view asks for it.
+ *
+ * A hundred thousand cards cost one array of ids. Rows are read in chunks
+ * around the position asked for (a view scrolling asks for neighbours next)
+ * and the last few chunks are kept; items the view still shows stay alive
+ * through its references and are found again by id, so a refresh reads
+ * again only what is on screen and never makes two items for one card.
+ *
+ * A refresh after the collection changed keeps every item whose id stays
+ * and reports only the span of positions between the common start and end
+ * of the old and new lists as changed, so the view keeps its scroll
+ * position and GtkMultiSelection the selection outside that span. */
+
+#define CHUNK_SIZE 64
+#define MAX_CHUNKS 24
+
+struct _SdBrowserItem
+{
+  GObject      parent_instance;
+
+  gint64       id;
+  SdBrowseRow *row;          /* NULL when it could not be read: gone */
+};
+
+G_DEFINE_FINAL_TYPE (SdBrowserItem, sd_browser_item, G_TYPE_OBJECT)
+
+enum {
+  ITEM_CHANGED,
+  N_ITEM_SIGNALS
+};
+
+static guint item_signals[N_ITEM_SIGNALS];
+
+struct _SdBrowserModel
+{
+  GObject         parent_instance;
+
+  SdCollection   *collection;
+  gboolean        notes;
+  char           *query;
+  SdBrowseColumn  column;
+  gboolean        ascending;
+
+  GArray         *ids;        /* gint64, in the list's order */
+  GHashTable     *positions;  /* id -> position + 1, made when first needed */
+  GHashTable     *live;       /* gint64* (the item's own id) -> SdBrowserItem, unowned */
+  GHashTable     *chunks;     /* chunk index -> GPtrArray of SdBrowserItem */
+  GQueue          recent;     /* chunk indexes, the last used first */
+  guint           n_loaded;   /* rows read since the model was made */
+};
+
+static void sd_browser_model_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SdBrowserModel, sd_browser_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      sd_browser_model_list_model_init))
+
+/* ---- items --------------------------------------------------------------- */
+
+static void
+sd_browser_item_finalize (GObject *object)
+{
+  SdBrowserItem *self = SD_BROWSER_ITEM (object);
+
+  g_clear_pointer (&self->row, sd_browse_row_free);
+
+  G_OBJECT_CLASS (sd_browser_item_parent_class)->finalize (object);
+}
+
+static void
+sd_browser_item_class_init (SdBrowserItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sd_browser_item_finalize;
+
+  /**
+   * SdBrowserItem::changed:
+   *
+   * Emitted when the row was read again after the collection changed.
+   */
+  item_signals[ITEM_CHANGED] = g_signal_new ("changed",
+                                             G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 0);
+}
+
+static void
+sd_browser_item_init (SdBrowserItem *self)
+{
+}
+
+gint64
+sd_browser_item_get_id (SdBrowserItem *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_ITEM (self), 0);
+
+  return self->id;
+}
+
+/**
+ * sd_browser_item_get_row:
+ *
+ * Returns: (nullable): the columns, or %NULL when the card or note is gone
+ */
+const SdBrowseRow *
+sd_browser_item_get_row (SdBrowserItem *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_ITEM (self), NULL);
+
+  return self->row;
+}
+
+/* ---- reading rows -------------------------------------------------------- */
+
+static SdBrowseRow *
+read_one (SdBrowserModel *self,
+          gint64          id)
+{
+  g_autoptr(GError) error = NULL;
+  SdBrowseRow *row = g_new0 (SdBrowseRow, 1);
+  gboolean ok;
+
+  ok = self->notes ? sd_browse_note_row (self->collection, id, row, &error)
+                   : sd_browse_card_row (self->collection, id, row, &error);
+  self->n_loaded++;
+  if (!ok)
+    {
+      /* Deleted since the search ran: the refresh that follows drops it. */
+      if (!g_error_matches (error, SD_COLLECTION_ERROR, SD_COLLECTION_ERROR_NOT_FOUND))
+        g_warning ("Failed to read browser row %" G_GINT64_FORMAT ": %s", id, error->message);
+      g_free (row);
+      return NULL;
+    }
+  return row;
+}
+
+/* Rows for @ids, in their order, NULL where one is gone. Cards are read in
+ * one batch (deck names looked up once); when that fails because a card is
+ * gone, one by one. */
+static GPtrArray *
+read_rows (SdBrowserModel *self,
+           GArray         *ids)
+{
+  GPtrArray *rows = NULL;
+
+  if (ids->len == 0)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) sd_browse_row_free);
+  if (!self->notes)
+    rows = sd_browse_card_rows (self->collection, (const gint64 *) ids->data, ids->len, NULL);
+  if (rows != NULL)
+    {
+      self->n_loaded += ids->len;
+      return rows;
+    }
+
+  rows = g_ptr_array_new_full (ids->len, (GDestroyNotify) sd_browse_row_free);
+  for (guint i = 0; i < ids->len; i++)
+    g_ptr_array_add (rows, read_one (self, g_array_index (ids, gint64, i)));
+  return rows;
+}
+
+/* ---- live items and the chunk cache ---------------------------------------- */
+
+static void
+item_gone_cb (gpointer  data,
+              GObject  *where_the_object_was)
+{
+  SdBrowserModel *self = data;
+  SdBrowserItem *item = (SdBrowserItem *) where_the_object_was;
+
+  /* The item's memory is still there while weak references are told. */
+  g_hash_table_remove (self->live, &item->id);
+}
+
+static void
+forget_live_items (SdBrowserModel *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_object_weak_unref (value, item_gone_cb, self);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+static void
+clear_chunks (SdBrowserModel *self)
+{
+  g_queue_clear (&self->recent);
+  g_hash_table_remove_all (self->chunks);
+}
+
+static void
+use_chunk (SdBrowserModel *self,
+           guint           chunk)
+{
+  g_queue_remove (&self->recent, GUINT_TO_POINTER (chunk));
+  g_queue_push_head (&self->recent, GUINT_TO_POINTER (chunk));
+  while (g_queue_get_length (&self->recent) > MAX_CHUNKS)
+    g_hash_table_remove (self->chunks, g_queue_pop_tail (&self->recent));
+}
+
+static void
+load_chunk (SdBrowserModel *self,
+            guint           chunk)
+{
+  guint start = chunk * CHUNK_SIZE;
+  guint end = MIN (self->ids->len, start + CHUNK_SIZE);
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) rows = NULL;
+  GPtrArray *items = g_ptr_array_new_full (end - start, g_object_unref);
+  guint next = 0;
+
+  for (guint i = start; i < end; i++)
+    if (!g_hash_table_contains (self->live, &g_array_index (self->ids, gint64, i)))
+      g_array_append_val (missing, g_array_index (self->ids, gint64, i));
+  rows = read_rows (self, missing);
+
+  for (guint i = start; i < end; i++)
+    {
+      gint64 id = g_array_index (self->ids, gint64, i);
+      SdBrowserItem *item = g_hash_table_lookup (self->live, &id);
+
+      if (item == NULL)
+        {
+          item = g_object_new (SD_TYPE_BROWSER_ITEM, NULL);
+          item->id = id;
+          item->row = g_steal_pointer (&rows->pdata[next++]);
+          g_object_weak_ref (G_OBJECT (item), item_gone_cb, self);
+          g_hash_table_insert (self->live, &item->id, item);
+          g_ptr_array_add (items, item);
+        }
+      else
+        g_ptr_array_add (items, g_object_ref (item));
+    }
+  g_hash_table_insert (self->chunks, GUINT_TO_POINTER (chunk), items);
+  use_chunk (self, chunk);
+}
+
+/* Reads again the rows of every item still alive: those on screen once
+ * the chunk cache is cleared. */
+static void
+reread_live_items (SdBrowserModel *self)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) rows = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SdBrowserItem *item = value;
+
+      g_ptr_array_add (items, g_object_ref (item));
+      g_array_append_val (ids, item->id);
+    }
+  rows = read_rows (self, ids);
+  for (guint i = 0; i < items->len; i++)
+    {
+      SdBrowserItem *item = items->pdata[i];
+
+      g_clear_pointer (&item->row, sd_browse_row_free);
+      item->row = g_steal_pointer (&rows->pdata[i]);
+      g_signal_emit (item, item_signals[ITEM_CHANGED], 0);
+    }
+}
+
+/* ---- GListModel ------------------------------------------------------------ */
+
+static GType
+sd_browser_model_get_item_type (GListModel *model)
+{
+  return SD_TYPE_BROWSER_ITEM;
+}
+
+static guint
+sd_browser_model_get_n_items (GListModel *model)
+{
+  return SD_BROWSER_MODEL (model)->ids->len;
+}
+
+static gpointer
+sd_browser_model_get_item (GListModel *model,
+                           guint       position)
+{
+  SdBrowserModel *self = SD_BROWSER_MODEL (model);
+  SdBrowserItem *item;
+  GPtrArray *items;
+  guint chunk = position / CHUNK_SIZE;
+  gint64 id;
+
+  if (position >= self->ids->len)
+    return NULL;
+
+  id = g_array_index (self->ids, gint64, position);
+  item = g_hash_table_lookup (self->live, &id);
+  if (item != NULL)
+    return g_object_ref (item);
+
+  items = g_hash_table_lookup (self->chunks, GUINT_TO_POINTER (chunk));
+  if (items == NULL)
+    load_chunk (self, chunk);
+  else
+    use_chunk (self, chunk);
+  item = g_hash_table_lookup (self->live, &id);
+  g_assert (item != NULL);
+  return g_object_ref (item);
+}
+
+static void
+sd_browser_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = sd_browser_model_get_item_type;
+  iface->get_n_items = sd_browser_model_get_n_items;
+  iface->get_item = sd_browser_model_get_item;
+}
+
+/* ---- the object -------------------------------------------------------------- */
+
+static void
+sd_browser_model_finalize (GObject *object)
+{
+  SdBrowserModel *self = SD_BROWSER_MODEL (object);
+
+  clear_chunks (self);
+  forget_live_items (self);
+  g_clear_pointer (&self->chunks, g_hash_table_unref);
+  g_clear_pointer (&self->live, g_hash_table_unref);
+  g_clear_pointer (&self->positions, g_hash_table_unref);
+  g_clear_pointer (&self->ids, g_array_unref);
+  g_clear_pointer (&self->query, g_free);
+  g_clear_object (&self->collection);
+
+  G_OBJECT_CLASS (sd_browser_model_parent_class)->finalize (object);
+}
+
+static void
+sd_browser_model_class_init (SdBrowserModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sd_browser_model_finalize;
+}
+
+static void
+sd_browser_model_init (SdBrowserModel *self)
+{
+  self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->live = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->chunks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->query = g_strdup ("");
+  self->column = SD_BROWSE_COLUMN_CREATED;
+  self->ascending = TRUE;
+  g_queue_init (&self->recent);
+}
+
+/* ---- public API -------------------------------------------------------------- */
+
+SdBrowserModel *
+sd_browser_model_new (SdCollection *collection)
+{
+  SdBrowserModel *self;
+
+  g_return_val_if_fail (SD_IS_COLLECTION (collection), NULL);
+
+  self = g_object_new (SD_TYPE_BROWSER_MODEL, NULL);
+  self->collection = g_object_ref (collection);
+  return self;
+}
+
+SdCollection *
+sd_browser_model_get_collection (SdBrowserModel *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_MODEL (self), NULL);
+
+  return self->collection;
+}
+
+/* Puts @ids in place of the list, telling the view only about the span
+ * that differs. */
+static void
+replace_ids (SdBrowserModel *self,
+             GArray         *ids)
+{
+  guint old_len = self->ids->len;
+  guint new_len = ids->len;
+  guint prefix = 0, suffix = 0;
+  const gint64 *a = (const gint64 *) self->ids->data;
+  const gint64 *b = (const gint64 *) ids->data;
+
+  while (prefix < old_len && prefix < new_len && a[prefix] == b[prefix])
+    prefix++;
+  while (suffix < old_len - prefix && suffix < new_len - prefix
+         && a[old_len - 1 - suffix] == b[new_len - 1 - suffix])
+    suffix++;
+
+  g_array_unref (self->ids);
+  self->ids = g_array_ref (ids);
+  g_clear_pointer (&self->positions, g_hash_table_unref);
+  if (prefix != old_len || prefix != new_len)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix,
+                                old_len - prefix - suffix, new_len - prefix - suffix);
+}
+
+static gboolean
+run (SdBrowserModel  *self,
+     gboolean         notes,
+     const char      *query,
+     SdBrowseColumn   column,
+     gboolean         ascending,
+     GError         **error)
+{
+  g_autoptr(GArray) ids = NULL;
+
+  ids = notes ? sd_browse_notes (self->collection, query, column, ascending, error)
+              : sd_browse_cards (self->collection, query, column, ascending, error);
+  if (ids == NULL)
+    return FALSE;
+
+  clear_chunks (self);
+  if (notes != self->notes)
+    {
+      /* A note and a card may have the same id: nothing carries over, and
+       * the list is replaced whole. */
+      g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      forget_live_items (self);
+      replace_ids (self, none);
+    }
+  self->notes = notes;
+  if (query != self->query)
+    {
+      g_free (self->query);
+      self->query = g_strdup (query);
+    }
+  self->column = column;
+  self->ascending = ascending;
+  reread_live_items (self);
+  replace_ids (self, ids);
+  return TRUE;
+}
+
+/**
+ * sd_browser_model_search:
+ * @notes: list notes instead of cards
+ * @query: a search in Anki's syntax
+ *
+ * Lists what @query finds, sorted by @column. On failure (a malformed
+ * search gives %SD_SEARCH_ERROR) the list stays as it was.
+ */
+gboolean
+sd_browser_model_search (SdBrowserModel  *self,
+                         gboolean         notes,
+                         const char      *query,
+                         SdBrowseColumn   column,
+                         gboolean         ascending,
+                         GError         **error)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_MODEL (self), FALSE);
+  g_return_val_if_fail (query != NULL, FALSE);
+
+  return run (self, notes, query, column, ascending, error);
+}
+
+/**
+ * sd_browser_model_refresh:
+ *
+ * Runs the last search again, after the collection changed.
+ */
+gboolean
+sd_browser_model_refresh (SdBrowserModel  *self,
+                          GError         **error)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_MODEL (self), FALSE);
+
+  return run (self, self->notes, self->query, self->column, self->ascending, error);
+}
+
+gboolean
+sd_browser_model_get_notes (SdBrowserModel *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_MODEL (self), FALSE);
+
+  return self->notes;
+}
+
+gint64
+sd_browser_model_get_id (SdBrowserModel *self,
+                         guint           position)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_MODEL (self), 0);
+  g_return_val_if_fail (position < self->ids->len, 0);
+
+  return g_array_index (self->ids, gint64, position);
+}
+
+/**
+ * sd_browser_model_find:
+ *
+ * Returns: the position of @id, or %G_MAXUINT when it is not listed
+ */
+guint
+sd_browser_model_find (SdBrowserModel *self,
+                       gint64          id)
+{
+  gpointer position;
+
+  g_return_val_if_fail (SD_IS_BROWSER_MODEL (self), G_MAXUINT);
+
+  if (self->positions == NULL)
+    {
+      self->positions = g_hash_table_new (g_int64_hash, g_int64_equal);
+      for (guint i = 0; i < self->ids->len; i++)
+        g_hash_table_insert (self->positions, &g_array_index (self->ids, gint64, i),
+                             GUINT_TO_POINTER (i + 1));
+    }
+  position = g_hash_table_lookup (self->positions, &id);
+  return position != NULL ? GPOINTER_TO_UINT (position) - 1 : G_MAXUINT;
+}
+
+/* How many rows were read so far: the list reads only what is shown. */
+guint
+sd_browser_model_get_n_loaded (SdBrowserModel *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_MODEL (self), 0);
+
+  return self->n_loaded;
+}

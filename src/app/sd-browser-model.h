@@ -1,0 +1,42 @@
+/* sd-browser-model.h
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-browse.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_BROWSER_ITEM (sd_browser_item_get_type ())
+G_DECLARE_FINAL_TYPE (SdBrowserItem, sd_browser_item, SD, BROWSER_ITEM, GObject)
+
+#define SD_TYPE_BROWSER_MODEL (sd_browser_model_get_type ())
+G_DECLARE_FINAL_TYPE (SdBrowserModel, sd_browser_model, SD, BROWSER_MODEL, GObject)
+
+gint64             sd_browser_item_get_id        (SdBrowserItem   *self);
+const SdBrowseRow *sd_browser_item_get_row       (SdBrowserItem   *self);
+
+SdBrowserModel    *sd_browser_model_new          (SdCollection    *collection);
+SdCollection      *sd_browser_model_get_collection (SdBrowserModel *self);
+gboolean           sd_browser_model_search       (SdBrowserModel  *self,
+                                                  gboolean         notes,
+                                                  const char      *query,
+                                                  SdBrowseColumn   column,
+                                                  gboolean         ascending,
+                                                  GError         **error);
+gboolean           sd_browser_model_refresh      (SdBrowserModel  *self,
+                                                  GError         **error);
+gboolean           sd_browser_model_get_notes    (SdBrowserModel  *self);
+gint64             sd_browser_model_get_id       (SdBrowserModel  *self,
+                                                  guint            position);
+guint              sd_browser_model_find         (SdBrowserModel  *self,
+                                                  gint64           id);
+guint              sd_browser_model_get_n_loaded (SdBrowserModel  *self);
+
+G_END_DECLS

@@ -1,0 +1,2257 @@
+/* sd-browser-window.c
+ *
+ * Copyright 2026 The StudyDeck Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "sd-browser-model.h"
+#include "sd-browser-window.h"
+#include "sd-card.h"
+#include "sd-card-render.h"
+#include "sd-card-view.h"
+#include "sd-compat.h"
+#include "sd-deck.h"
+#include "sd-note.h"
+#include "sd-note-cards.h"
+#include "sd-note-editor.h"
+
+/* The card browser, like Anki's Browse window: a search in Anki's syntax,
+ * the cards (or notes) it finds in a table sorted by any column, bulk
+ * actions on the selection with undo, and the selected card drawn beside.
+ *
+ * Sorting happens in SQL: clicking a header only tells us which column and
+ * direction; the list is the ids sd_browse_cards() returns, and rows are
+ * read as they scroll into view (SdBrowserModel). A bad search leaves the
+ * list as it was and names the mistake under the header bar.
+ *
+ * Every bulk action returns an undo record; the records stack up (Ctrl+Z
+ * takes the last one back) until something else changes the collection,
+ * since a record puts back whole rows and would then undo that change too. */
+
+#define MAX_UNDO 30
+
+typedef enum
+{
+  COL_STATE,
+  COL_SORT_FIELD,
+  COL_TEMPLATE,
+  COL_DECK,
+  COL_DUE,
+  COL_INTERVAL,
+  COL_EASE,
+  COL_REVIEWS,
+  COL_LAPSES,
+  COL_NOTETYPE,
+  COL_TAGS,
+  COL_CREATED,
+  COL_MODIFIED,
+  N_COLUMNS
+} Column;
+
+typedef struct
+{
+  const char *id;
+  const char *title;        /* listing cards */
+  const char *notes_title;  /* listing notes */
+  int         sort;         /* SdBrowseColumn, or -1 where SQL cannot sort */
+  gboolean    numeric;      /* in tabular figures */
+  gboolean    shown;        /* at first */
+  int         width;        /* fixed width, or -1 */
+} ColumnInfo;
+
+static const ColumnInfo column_info[N_COLUMNS] = {
+  [COL_STATE] = { "state", NULL, NULL, -1, FALSE, TRUE, 32 },
+  [COL_SORT_FIELD] = { "sort-field", N_("Sort Field"), N_("Sort Field"),
+                       SD_BROWSE_COLUMN_SORT_FIELD, FALSE, TRUE, -1 },
+  [COL_TEMPLATE] = { "card", N_("Card"), N_("Cards"), SD_BROWSE_COLUMN_TEMPLATE, FALSE, TRUE, 96 },
+  [COL_DECK] = { "deck", N_("Deck"), N_("Deck"), SD_BROWSE_COLUMN_DECK, FALSE, TRUE, 150 },
+  [COL_DUE] = { "due", N_("Due"), N_("Due"), SD_BROWSE_COLUMN_DUE, TRUE, TRUE, 104 },
+  [COL_INTERVAL] = { "interval", N_("Interval"), N_("Interval"), SD_BROWSE_COLUMN_INTERVAL,
+                     TRUE, TRUE, 80 },
+  [COL_EASE] = { "ease", N_("Ease"), N_("Ease"), SD_BROWSE_COLUMN_EASE, TRUE, TRUE, 64 },
+  [COL_REVIEWS] = { "reviews", N_("Reviews"), N_("Reviews"), SD_BROWSE_COLUMN_REVIEWS,
+                    TRUE, TRUE, 76 },
+  [COL_LAPSES] = { "lapses", N_("Lapses"), N_("Lapses"), SD_BROWSE_COLUMN_LAPSES, TRUE, TRUE, 64 },
+  [COL_NOTETYPE] = { "note-type", N_("Note Type"), N_("Note Type"), SD_BROWSE_COLUMN_NOTETYPE,
+                     FALSE, FALSE, 150 },
+  [COL_TAGS] = { "tags", N_("Tags"), N_("Tags"), -1, FALSE, FALSE, 150 },
+  [COL_CREATED] = { "created", N_("Created"), N_("Created"), SD_BROWSE_COLUMN_CREATED,
+                    TRUE, FALSE, 104 },
+  [COL_MODIFIED] = { "modified", N_("Modified"), N_("Modified"), SD_BROWSE_COLUMN_MODIFIED,
+                     TRUE, FALSE, 104 },
+};
+
+static const char *flag_names[] = {
+  NULL, N_("Red flag"), N_("Orange flag"), N_("Green flag"), N_("Blue flag"),
+  N_("Pink flag"), N_("Turquoise flag"), N_("Purple flag"),
+};
+
+typedef struct
+{
+  SdBrowserWindow *self;
+  Column           column;
+} SortProbe;
+
+struct _SdBrowserWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  SdCollection         *collection;
+  SdBrowserModel       *model;
+  GtkMultiSelection    *selection;
+  GtkColumnViewColumn  *columns[N_COLUMNS];
+  GSimpleActionGroup   *column_actions;
+  GCancellable         *cancellable;
+  gulong                changed_id;
+  GtkSorter            *sorter;          /* the column view's */
+  gulong                sort_changed_id;
+
+  char                 *query;
+  char                 *error_message;
+  gboolean              notes;
+  SdBrowseColumn        sort_column;
+  gboolean              ascending;
+  int                   probed;          /* the column a sorter probe reached */
+  gboolean              clearing_sort;
+  gboolean              show_preview;
+
+  GPtrArray            *undo;            /* SdBrowseUndo, the newest last */
+  AdwToast             *undo_toast;      /* unowned, while shown */
+  gboolean              acting;          /* writing a change of ours */
+  char                 *last_due;
+
+  guint                 refresh_id;
+  guint                 preview_id;
+  guint                 scroll_id;
+  guint                 scroll_frames;
+  gint64                scroll_to;       /* the row to bring into view */
+  gint64                preview_card;
+  gint64                preview_note;
+  char                 *source_path;     /* the Markdown note of the previewed card */
+
+  AdwToastOverlay      *toast_overlay;
+  GtkToggleButton      *cards_button;
+  GtkToggleButton      *notes_button;
+  GtkSearchEntry       *search_entry;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkStack             *list_stack;
+  GtkScrolledWindow    *scroller;
+  GtkColumnView        *column_view;
+  AdwStatusPage        *empty_page;
+  GtkStack             *preview_stack;
+  AdwStatusPage        *preview_status;
+  GtkToggleButton      *question_button;
+  GtkToggleButton      *answer_button;
+  SdCardView           *card_view;
+  GtkLabel             *info_label;
+  GtkWidget            *edit_button;
+  GtkWidget            *source_button;
+  GtkLabel             *count_label;
+  GtkWidget            *suspend_button;
+  GtkWidget            *tags_button;
+  GtkWidget            *flag_button;
+  GtkWidget            *more_button;
+  GMenu                *flag_menu;
+  GMenu                *flag_submenu;
+  GMenu                *columns_menu;
+};
+
+G_DEFINE_FINAL_TYPE (SdBrowserWindow, sd_browser_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_COLLECTION,
+  PROP_NOTES_MODE,
+  PROP_SHOW_PREVIEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  OPEN_SOURCE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void update_selection_state (SdBrowserWindow *self);
+static void queue_preview (SdBrowserWindow *self);
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static void
+toast (SdBrowserWindow *self,
+       const char      *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static char *
+local_date (gint64 epoch_s)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (epoch_s);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("");
+}
+
+/* One line of text for a table cell. */
+static char *
+single_line (const char *text)
+{
+  char *line = g_strdup (text != NULL ? text : "");
+
+  return g_strdelimit (line, "\n\r\t", ' ');
+}
+
+static Column
+column_for_sort (SdBrowseColumn sort)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (column_info[i].sort == (int) sort)
+      return i;
+  return COL_SORT_FIELD;
+}
+
+static GtkBitset *
+get_selected (SdBrowserWindow *self)
+{
+  return gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+}
+
+/* The ids of the selected rows, in the list's order. */
+static GArray *
+selected_ids (SdBrowserWindow *self)
+{
+  g_autoptr(GtkBitset) selected = get_selected (self);
+  GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64),
+                                   (guint) MIN (gtk_bitset_get_size (selected), G_MAXUINT));
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
+       ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      gint64 id = sd_browser_model_get_id (self->model, position);
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+/* The cards a bulk action applies to: the selected ones, or every card of
+ * the selected notes. */
+static GArray *
+selected_card_ids (SdBrowserWindow  *self,
+                   GError          **error)
+{
+  g_autoptr(GArray) ids = selected_ids (self);
+
+  if (!self->notes)
+    return g_steal_pointer (&ids);
+  return sd_browse_cards_of_notes (self->collection, (const gint64 *) ids->data, ids->len, error);
+}
+
+/* The first selected row: what the toggles (suspend, flag) look at, as in
+ * Anki, where they follow the current card. */
+static SdBrowserItem *
+first_selected_item (SdBrowserWindow *self)
+{
+  g_autoptr(GtkBitset) selected = get_selected (self);
+
+  if (gtk_bitset_is_empty (selected))
+    return NULL;
+  return g_list_model_get_item (G_LIST_MODEL (self->model), gtk_bitset_get_minimum (selected));
+}
+
+/* ---- search ---------------------------------------------------------------- */
+
+static void
+show_error (SdBrowserWindow *self,
+            const char      *message)
+{
+  g_free (self->error_message);
+  self->error_message = g_strdup (message);
+  if (message != NULL)
+    {
+      gtk_label_set_text (self->error_label, message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->search_entry), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_entry), message);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_entry), NULL);
+    }
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+/* Selects the rows of @ids that are still listed, and no others. */
+static void
+restore_selection (SdBrowserWindow *self,
+                   GArray          *ids)
+{
+  g_autoptr(GtkBitset) wanted = gtk_bitset_new_empty ();
+  g_autoptr(GtkBitset) mask = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      guint position = sd_browser_model_find (self->model, g_array_index (ids, gint64, i));
+      if (position != G_MAXUINT)
+        gtk_bitset_add (wanted, position);
+    }
+  mask = gtk_bitset_new_range (0, n);
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), wanted, mask);
+}
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  guint position;
+  double row, top, page;
+
+  /* The list lays out the new rows in the frame after it learnt of them. */
+  if (++self->scroll_frames < 2)
+    return G_SOURCE_CONTINUE;
+  self->scroll_id = 0;
+
+  position = sd_browser_model_find (self->model, self->scroll_to);
+  if (position == G_MAXUINT || n == 0)
+    return G_SOURCE_REMOVE;
+  /* Rows have one height, so the list is n of them. */
+  row = gtk_adjustment_get_upper (adjustment) / n;
+  page = gtk_adjustment_get_page_size (adjustment);
+  top = position * row;
+  if (top < gtk_adjustment_get_value (adjustment)
+      || top + row > gtk_adjustment_get_value (adjustment) + page)
+    gtk_adjustment_set_value (adjustment, top - (page - row) / 2);
+  return G_SOURCE_REMOVE;
+}
+
+/* Keeps the first selected row in view when the order changed under it. */
+static void
+scroll_to_selection (SdBrowserWindow *self)
+{
+  g_autoptr(GtkBitset) selected = get_selected (self);
+
+  if (gtk_bitset_is_empty (selected))
+    {
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+      return;
+    }
+  self->scroll_to = sd_browser_model_get_id (self->model, gtk_bitset_get_minimum (selected));
+  self->scroll_frames = 0;
+  if (self->scroll_id == 0)
+    self->scroll_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL, NULL);
+}
+
+static void
+update_empty_page (SdBrowserWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  g_autofree char *description = NULL;
+
+  gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
+  if (n > 0)
+    return;
+
+  if (self->query[0] == '\0')
+    {
+      adw_status_page_set_icon_name (self->empty_page, "view-list-symbolic");
+      adw_status_page_set_title (self->empty_page,
+                                 self->notes ? _("No Notes Yet") : _("No Cards Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Add notes or import a deck from the main window."));
+      return;
+    }
+  description = g_markup_printf_escaped (_("Nothing matches <b>%s</b>. Try another search."),
+                                         self->query);
+  adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
+  adw_status_page_set_title (self->empty_page,
+                             self->notes ? _("No Notes Found") : _("No Cards Found"));
+  adw_status_page_set_description (self->empty_page, description);
+}
+
+typedef enum
+{
+  KEEP_SCROLL,      /* the collection changed: stay where the user was */
+  SHOW_SELECTION,   /* the order changed: follow the selected row */
+} ScrollMode;
+
+static gboolean
+run_search (SdBrowserWindow *self,
+            gboolean         refresh,
+            ScrollMode       scroll)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keep = NULL;
+  gboolean ok;
+
+  if (self->model == NULL)
+    return FALSE;
+
+  keep = selected_ids (self);
+  ok = refresh ? sd_browser_model_refresh (self->model, &error)
+               : sd_browser_model_search (self->model, self->notes, self->query,
+                                          self->sort_column, self->ascending, &error);
+  if (!ok)
+    {
+      if (refresh)
+        toast (self, error->message);
+      else
+        show_error (self, error->message);
+      return FALSE;
+    }
+  if (!refresh)
+    show_error (self, NULL);
+  if (keep->len > 0)
+    restore_selection (self, keep);
+  update_empty_page (self);
+  update_selection_state (self);
+  queue_preview (self);
+  if (scroll == SHOW_SELECTION)
+    scroll_to_selection (self);
+  return TRUE;
+}
+
+static void
+search_changed_cb (SdBrowserWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (g_strcmp0 (text, self->query) == 0)
+    return;
+  g_free (self->query);
+  self->query = g_strdup (text);
+  run_search (self, FALSE, SHOW_SELECTION);
+}
+
+static void
+search_activate_cb (SdBrowserWindow *self)
+{
+  search_changed_cb (self);
+}
+
+/* GTK 4.8 has no public way to ask a column view which column it sorts by
+ * (GtkColumnViewSorter is public from 4.10). Each sortable column gets a
+ * sorter that only records that it was asked; comparing two dummies with
+ * the view's sorter asks the primary column first, and the sign of the
+ * answer tells the direction. The list itself is sorted by SQL. */
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  SortProbe *probe = user_data;
+
+  probe->self->probed = probe->column;
+  return 1;
+}
+
+static void
+sort_changed_cb (SdBrowserWindow *self)
+{
+  GtkOrdering ordering;
+
+  if (self->clearing_sort)
+    return;
+  self->probed = -1;
+  /* Two different objects: a sorter calls nothing to compare one with itself. */
+  ordering = gtk_sorter_compare (self->sorter, self, self->model);
+  if (self->probed < 0)
+    {
+      self->sort_column = SD_BROWSE_COLUMN_SORT_FIELD;
+      self->ascending = TRUE;
+    }
+  else
+    {
+      self->sort_column = column_info[self->probed].sort;
+      self->ascending = ordering == GTK_ORDERING_LARGER;
+    }
+  run_search (self, FALSE, SHOW_SELECTION);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  SdBrowserWindow *self = user_data;
+
+  self->refresh_id = 0;
+  run_search (self, TRUE, KEEP_SCROLL);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- undo -------------------------------------------------------------------- */
+
+static void
+undo_toast_dismissed_cb (AdwToast        *toast,
+                         SdBrowserWindow *self)
+{
+  if (self->undo_toast == toast)
+    self->undo_toast = NULL;
+}
+
+static void
+dismiss_undo_toast (SdBrowserWindow *self)
+{
+  AdwToast *toast = g_steal_pointer (&self->undo_toast);
+
+  if (toast != NULL)
+    adw_toast_dismiss (toast);
+}
+
+static void
+update_undo_action (SdBrowserWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "browser.undo", self->undo->len > 0);
+}
+
+static void
+clear_undo (SdBrowserWindow *self)
+{
+  dismiss_undo_toast (self);
+  g_ptr_array_set_size (self->undo, 0);
+  update_undo_action (self);
+}
+
+static void
+push_undo (SdBrowserWindow *self,
+           SdBrowseUndo    *undo,
+           const char      *message)
+{
+  AdwToast *toast;
+
+  if (self->undo->len >= MAX_UNDO)
+    g_ptr_array_remove_index (self->undo, 0);
+  g_ptr_array_add (self->undo, undo);
+  update_undo_action (self);
+
+  /* One Undo button at a time, and it takes back the newest action. */
+  dismiss_undo_toast (self);
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "browser.undo");
+  adw_toast_set_timeout (toast, 8);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self, 0);
+  self->undo_toast = toast;
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+collection_changed_cb (SdBrowserWindow *self)
+{
+  if (!self->acting && self->undo->len > 0)
+    clear_undo (self);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add (refresh_cb, self);
+}
+
+/* What a bulk action reports, for the toast that offers to undo it. */
+typedef char *(*DescribeFunc) (SdBrowseUndo *undo,
+                               gpointer      data);
+
+/* Runs one bulk action on @ids and shows the list as it is after it. */
+static void
+finish_action (SdBrowserWindow *self,
+               SdBrowseUndo    *undo,
+               GError          *error,
+               char            *message)
+{
+  g_autofree char *text = message;
+
+  self->acting = FALSE;
+  if (undo == NULL)
+    {
+      toast (self, error != NULL ? error->message : _("The change could not be made"));
+      return;
+    }
+  push_undo (self, undo, text);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  run_search (self, TRUE, KEEP_SCROLL);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdBrowseUndo) undo = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok;
+
+  if (self->undo->len == 0)
+    return;
+  undo = g_ptr_array_steal_index (self->undo, self->undo->len - 1);
+  dismiss_undo_toast (self);
+  update_undo_action (self);
+
+  self->acting = TRUE;
+  ok = sd_browse_undo (self->collection, undo, &error);
+  self->acting = FALSE;
+  if (!ok)
+    {
+      toast (self, error->message);
+      return;
+    }
+  /* Translators: %s names the action, e.g. "Change Deck". */
+  text = g_strdup_printf (_("Undid “%s”"), sd_browse_undo_get_label (undo));
+  toast (self, text);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  run_search (self, TRUE, KEEP_SCROLL);
+}
+
+/* ---- bulk actions -------------------------------------------------------------- */
+
+static GArray *
+cards_for_action (SdBrowserWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  GArray *ids = selected_card_ids (self, &error);
+
+  if (ids == NULL)
+    toast (self, error->message);
+  else if (ids->len == 0)
+    g_clear_pointer (&ids, g_array_unref);
+  return ids;
+}
+
+static void
+set_deck (SdBrowserWindow *self,
+          GArray          *ids,
+          const char      *deck_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strstrip (g_strdup (deck_name));
+  SdBrowseUndo *undo = NULL;
+  gint64 deck_id;
+  guint n;
+
+  self->acting = TRUE;
+  deck_id = sd_deck_find (self->collection, name);
+  if (deck_id == 0)
+    deck_id = sd_deck_ensure (self->collection, name, &error);
+  if (deck_id > 0)
+    undo = sd_browse_set_deck (self->collection, (const gint64 *) ids->data, ids->len, deck_id,
+                               &error);
+  n = undo != NULL ? sd_browse_undo_get_n_cards (undo) : 0;
+  finish_action (self, undo, error,
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Moved %u card to “%s”",
+                                               "Moved %u cards to “%s”", n),
+                                  n, name));
+}
+
+static void
+change_tags (SdBrowserWindow *self,
+             GArray          *ids,
+             const char      *tags,
+             gboolean         add)
+{
+  g_autoptr(GError) error = NULL;
+  SdBrowseUndo *undo;
+  guint n;
+
+  self->acting = TRUE;
+  undo = add ? sd_browse_add_tags (self->collection, (const gint64 *) ids->data, ids->len, tags,
+                                   &error)
+             : sd_browse_remove_tags (self->collection, (const gint64 *) ids->data, ids->len,
+                                      tags, &error);
+  n = undo != NULL ? sd_browse_undo_get_n_notes (undo) : 0;
+  finish_action (self, undo, error,
+                 g_strdup_printf (add ? g_dngettext (GETTEXT_PACKAGE, "Added tags to %u note",
+                                                     "Added tags to %u notes", n)
+                                      : g_dngettext (GETTEXT_PACKAGE, "Removed tags from %u note",
+                                                     "Removed tags from %u notes", n),
+                                  n));
+}
+
+static void
+set_due_date (SdBrowserWindow *self,
+              GArray          *ids,
+              const char      *days)
+{
+  g_autoptr(GError) error = NULL;
+  SdBrowseUndo *undo;
+  guint n;
+
+  self->acting = TRUE;
+  undo = sd_browse_set_due_date (self->collection, (const gint64 *) ids->data, ids->len, days,
+                                 &error);
+  if (undo != NULL)
+    {
+      g_free (self->last_due);
+      self->last_due = g_strdup (days);
+    }
+  n = undo != NULL ? sd_browse_undo_get_n_cards (undo) : 0;
+  finish_action (self, undo, error,
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Rescheduled %u card",
+                                               "Rescheduled %u cards", n),
+                                  n));
+}
+
+static void
+forget (SdBrowserWindow     *self,
+        GArray              *ids,
+        SdBrowseForgetFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  SdBrowseUndo *undo;
+  guint n;
+
+  self->acting = TRUE;
+  undo = sd_browse_forget (self->collection, (const gint64 *) ids->data, ids->len, flags, &error);
+  n = undo != NULL ? sd_browse_undo_get_n_cards (undo) : 0;
+  finish_action (self, undo, error,
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reset %u card to new",
+                                               "Reset %u cards to new", n),
+                                  n));
+}
+
+static void
+delete_cards (SdBrowserWindow *self,
+              GArray          *ids)
+{
+  g_autoptr(GError) error = NULL;
+  SdBrowseUndo *undo;
+  guint n;
+
+  self->acting = TRUE;
+  undo = sd_browse_delete_cards (self->collection, (const gint64 *) ids->data, ids->len, &error);
+  n = undo != NULL ? sd_browse_undo_get_n_cards (undo) : 0;
+  finish_action (self, undo, error,
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Deleted %u card",
+                                               "Deleted %u cards", n),
+                                  n));
+}
+
+static void
+toggle_suspend_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  g_autoptr(GArray) ids = cards_for_action (self);
+  g_autoptr(SdBrowserItem) first = first_selected_item (self);
+  g_autoptr(GError) error = NULL;
+  const SdBrowseRow *row = first != NULL ? sd_browser_item_get_row (first) : NULL;
+  gboolean suspend = row == NULL || row->queue != SD_QUEUE_SUSPENDED;
+  SdBrowseUndo *undo;
+  guint n;
+
+  if (ids == NULL)
+    return;
+  self->acting = TRUE;
+  undo = sd_browse_set_suspended (self->collection, (const gint64 *) ids->data, ids->len,
+                                  suspend, &error);
+  n = undo != NULL ? sd_browse_undo_get_n_cards (undo) : 0;
+  finish_action (self, undo, error,
+                 g_strdup_printf (suspend ? g_dngettext (GETTEXT_PACKAGE, "Suspended %u card",
+                                                         "Suspended %u cards", n)
+                                          : g_dngettext (GETTEXT_PACKAGE, "Unsuspended %u card",
+                                                         "Unsuspended %u cards", n),
+                                  n));
+}
+
+/* Ctrl+1 to Ctrl+7: a second press of the flag the first selected card
+ * already has takes it off again, as in Anki. */
+static void
+toggle_flag_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  g_autoptr(GArray) ids = cards_for_action (self);
+  g_autoptr(SdBrowserItem) first = first_selected_item (self);
+  g_autoptr(GError) error = NULL;
+  const SdBrowseRow *row = first != NULL ? sd_browser_item_get_row (first) : NULL;
+  int flag = g_variant_get_int32 (parameter);
+  SdBrowseUndo *undo;
+  guint n;
+
+  if (ids == NULL || flag < 0 || flag > 7)
+    return;
+  if (row != NULL && flag != 0 && row->flags == flag)
+    flag = 0;
+  self->acting = TRUE;
+  undo = sd_browse_set_flag (self->collection, (const gint64 *) ids->data, ids->len, flag, &error);
+  n = undo != NULL ? sd_browse_undo_get_n_cards (undo) : 0;
+  finish_action (self, undo, error,
+                 g_strdup_printf (flag != 0 ? g_dngettext (GETTEXT_PACKAGE, "Flagged %u card",
+                                                           "Flagged %u cards", n)
+                                            : g_dngettext (GETTEXT_PACKAGE,
+                                                           "Took the flag off %u card",
+                                                           "Took the flag off %u cards", n),
+                                  n));
+}
+
+/* ---- dialogs ------------------------------------------------------------------- */
+
+/* What a dialog acts on: the cards selected when it opened. */
+typedef struct
+{
+  SdBrowserWindow *self;
+  GArray          *ids;
+  GPtrArray       *decks;      /* the deck chooser's SdDeck */
+  GtkListBox      *list;
+  GtkEditable     *entry;
+  GtkCheckButton  *restore;
+  GtkCheckButton  *reset_counts;
+  gboolean         filling;
+} Pending;
+
+static Pending *
+pending_new (SdBrowserWindow *self,
+             GArray          *ids)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->self = g_object_ref (self);
+  pending->ids = g_array_ref (ids);
+  return pending;
+}
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_object (&pending->self);
+  g_clear_pointer (&pending->ids, g_array_unref);
+  g_clear_pointer (&pending->decks, g_ptr_array_unref);
+  g_free (pending);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pending, pending_free)
+
+static const char *
+deck_name_of_row (GtkListBoxRow *row)
+{
+  return g_object_get_data (G_OBJECT (row), "sd-deck-name");
+}
+
+static gboolean
+deck_filter (GtkListBoxRow *row,
+             gpointer       user_data)
+{
+  Pending *pending = user_data;
+  g_autofree char *wanted = g_utf8_casefold (gtk_editable_get_text (pending->entry), -1);
+  g_autofree char *name = g_utf8_casefold (deck_name_of_row (row), -1);
+
+  g_strstrip (wanted);
+  return wanted[0] == '\0' || strstr (name, wanted) != NULL;
+}
+
+static void
+deck_entry_changed_cb (GtkEditable *entry,
+                       Pending     *pending)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (gtk_widget_get_root (GTK_WIDGET (entry)));
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  if (pending->filling)
+    return;
+  gtk_list_box_unselect_all (pending->list);
+  gtk_list_box_invalidate_filter (pending->list);
+  adw_message_dialog_set_response_enabled (dialog, "move", text[0] != '\0');
+  if (text[0] != '\0' && sd_deck_find (pending->self->collection, text) == 0)
+    adw_message_dialog_set_response_label (dialog, "move", _("_Create and Move"));
+  else
+    adw_message_dialog_set_response_label (dialog, "move", _("_Move"));
+}
+
+static void
+deck_row_selected_cb (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      Pending       *pending)
+{
+  if (row == NULL)
+    return;
+  /* The chosen deck's full name goes in the entry, which keeps it listed. */
+  pending->filling = TRUE;
+  gtk_editable_set_text (pending->entry, deck_name_of_row (row));
+  gtk_editable_set_position (pending->entry, -1);
+  pending->filling = FALSE;
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (gtk_widget_get_root (GTK_WIDGET (list))),
+                                           "move", TRUE);
+  adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (gtk_widget_get_root (GTK_WIDGET (list))),
+                                         "move", _("_Move"));
+}
+
+static void
+deck_row_activated_cb (GtkListBox    *list,
+                       GtkListBoxRow *row,
+                       Pending       *pending)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (gtk_widget_get_root (GTK_WIDGET (list)));
+
+  deck_row_selected_cb (list, row, pending);
+  adw_message_dialog_response (dialog, "move");
+}
+
+static void
+deck_entry_activate_cb (GtkEditable *entry,
+                        Pending     *pending)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (gtk_widget_get_root (GTK_WIDGET (entry)));
+
+  if (adw_message_dialog_get_response_enabled (dialog, "move"))
+    adw_message_dialog_response (dialog, "move");
+}
+
+static void
+deck_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  g_autoptr(Pending) pending = user_data;
+
+  /* Closing the dialog would answer once more. */
+  g_signal_handlers_disconnect_by_func (dialog, deck_response_cb, user_data);
+  if (g_strcmp0 (response, "move") == 0)
+    {
+      g_autofree char *name = g_strdup (gtk_editable_get_text (pending->entry));
+      set_deck (pending->self, pending->ids, name);
+    }
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+change_deck_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  g_autoptr(GArray) ids = cards_for_action (self);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heading = NULL;
+  Pending *pending;
+  GtkWidget *dialog, *box, *entry, *scroller, *list;
+
+  if (ids == NULL)
+    return;
+  pending = pending_new (self, ids);
+  pending->decks = sd_deck_list (self->collection, &error);
+  if (pending->decks == NULL)
+    {
+      toast (self, error->message);
+      pending_free (pending);
+      return;
+    }
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Move %u Card", "Move %u Cards",
+                                          ids->len),
+                             ids->len);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _("Choose a deck, or type the name of a new one."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  entry = gtk_search_entry_new ();
+  g_object_set (entry, "placeholder-text", _("Deck name"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Deck name"), -1);
+  gtk_box_append (GTK_BOX (box), entry);
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_SINGLE);
+  gtk_widget_add_css_class (list, "navigation-sidebar");
+  for (guint i = 0; i < pending->decks->len; i++)
+    {
+      SdDeck *deck = pending->decks->pdata[i];
+      GtkWidget *label = gtk_label_new (deck->full_name);
+      GtkWidget *row = gtk_list_box_row_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      g_object_set_data (G_OBJECT (row), "sd-deck-name", deck->full_name);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 220);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  gtk_box_append (GTK_BOX (box), scroller);
+
+  pending->list = GTK_LIST_BOX (list);
+  pending->entry = GTK_EDITABLE (entry);
+  gtk_list_box_set_filter_func (GTK_LIST_BOX (list), deck_filter, pending, NULL);
+  g_signal_connect (entry, "changed", G_CALLBACK (deck_entry_changed_cb), pending);
+  g_signal_connect (entry, "activate", G_CALLBACK (deck_entry_activate_cb), pending);
+  g_signal_connect (list, "row-selected", G_CALLBACK (deck_row_selected_cb), pending);
+  g_signal_connect (list, "row-activated", G_CALLBACK (deck_row_activated_cb), pending);
+
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "move", _("_Move"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "move",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "move", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "move");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (deck_response_cb), pending);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+tags_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data,
+              gboolean      add)
+{
+  g_autoptr(Pending) pending = user_data;
+  g_autofree char *tags = sd_compat_ask_text_finish (result);
+
+  if (tags != NULL)
+    change_tags (pending->self, pending->ids, tags, add);
+}
+
+static void
+add_tags_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  tags_done_cb (source, result, user_data, TRUE);
+}
+
+static void
+remove_tags_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  tags_done_cb (source, result, user_data, FALSE);
+}
+
+static void
+tags_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  g_autoptr(GArray) ids = cards_for_action (self);
+  gboolean add = g_str_equal (action_name, "browser.add-tags");
+
+  if (ids == NULL)
+    return;
+  sd_compat_ask_text (GTK_WINDOW (self),
+                      add ? _("Add Tags") : _("Remove Tags"),
+                      add ? _("Separate tags with spaces. “::” makes a child tag, as in "
+                              "“lang::fr”.")
+                          : _("Separate tags with spaces. Removing a tag removes its "
+                              "child tags too."),
+                      "", add ? _("_Add") : _("_Remove"),
+                      self->cancellable,
+                      add ? add_tags_done_cb : remove_tags_done_cb,
+                      pending_new (self, ids));
+}
+
+static void
+due_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Pending) pending = user_data;
+  g_autofree char *days = sd_compat_ask_text_finish (result);
+
+  if (days != NULL)
+    set_due_date (pending->self, pending->ids, g_strstrip (days));
+}
+
+static void
+set_due_date_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  g_autoptr(GArray) ids = cards_for_action (self);
+
+  if (ids == NULL)
+    return;
+  sd_compat_ask_text (GTK_WINDOW (self), _("Set Due Date"),
+                      _("Days from today: 0 is today, 1 tomorrow, and 3-7 a day between 3 and 7 "
+                        "days away, picked at random. Add “!” to set the interval to that "
+                        "distance too, as in 1!."),
+                      self->last_due != NULL ? self->last_due : "0",
+                      _("_Set"), self->cancellable, due_done_cb, pending_new (self, ids));
+}
+
+static void
+forget_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          user_data)
+{
+  g_autoptr(Pending) pending = user_data;
+
+  g_signal_handlers_disconnect_by_func (dialog, forget_response_cb, user_data);
+  if (g_strcmp0 (response, "forget") == 0)
+    {
+      SdBrowseForgetFlags flags = SD_BROWSE_FORGET_DEFAULT;
+
+      if (gtk_check_button_get_active (pending->restore))
+        flags |= SD_BROWSE_FORGET_RESTORE_POSITION;
+      if (gtk_check_button_get_active (pending->reset_counts))
+        flags |= SD_BROWSE_FORGET_RESET_COUNTS;
+      forget (pending->self, pending->ids, flags);
+    }
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+forget_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  g_autoptr(GArray) ids = cards_for_action (self);
+  g_autofree char *heading = NULL;
+  Pending *pending;
+  GtkWidget *dialog, *box, *restore, *reset;
+
+  if (ids == NULL)
+    return;
+  pending = pending_new (self, ids);
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Forget %u Card?", "Forget %u Cards?",
+                                          ids->len),
+                             ids->len);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _("They become new cards again and lose what their schedule "
+                                     "knew; their review history stays."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  restore = gtk_check_button_new_with_mnemonic (_("Put them back in their _original new "
+                                                  "position"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (restore), TRUE);
+  reset = gtk_check_button_new_with_mnemonic (_("Reset the _review and lapse counts"));
+  gtk_box_append (GTK_BOX (box), restore);
+  gtk_box_append (GTK_BOX (box), reset);
+  pending->restore = GTK_CHECK_BUTTON (restore);
+  pending->reset_counts = GTK_CHECK_BUTTON (reset);
+
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "forget", _("_Forget"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "forget",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (forget_response_cb), pending);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Pending) pending = user_data;
+
+  if (sd_compat_confirm_finish (result))
+    delete_cards (pending->self, pending->ids);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  g_autoptr(GArray) ids = cards_for_action (self);
+  g_autofree char *heading = NULL;
+
+  if (ids == NULL)
+    return;
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u Card?", "Delete %u Cards?",
+                                          ids->len),
+                             ids->len);
+  sd_compat_confirm (GTK_WINDOW (self), heading,
+                     _("Their review history goes too, and so does each note left without "
+                       "cards."),
+                     _("_Delete"), TRUE, self->cancellable, delete_done_cb,
+                     pending_new (self, ids));
+}
+
+/* ---- other actions ----------------------------------------------------------------- */
+
+static void
+select_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+
+  gtk_selection_model_select_all (GTK_SELECTION_MODEL (self->selection));
+}
+
+static void
+invert_selection_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  g_autoptr(GtkBitset) selected = get_selected (self);
+  g_autoptr(GtkBitset) all = gtk_bitset_new_range (0, n);
+  g_autoptr(GtkBitset) inverted = gtk_bitset_copy (all);
+
+  gtk_bitset_subtract (inverted, selected);
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), inverted, all);
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+toggle_mode_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+
+  sd_browser_window_set_notes_mode (self, !self->notes);
+}
+
+static void
+mode_toggled_cb (SdBrowserWindow *self)
+{
+  gboolean notes = gtk_toggle_button_get_active (self->notes_button);
+
+  if (notes != self->notes)
+    sd_browser_window_set_notes_mode (self, notes);
+}
+
+static void
+edit_note_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  SdNoteEditor *editor;
+
+  if (self->preview_note == 0)
+    return;
+  editor = sd_note_editor_new_edit (GTK_WINDOW (self), self->collection, self->preview_note,
+                                    &error);
+  if (editor == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+open_source_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (widget);
+  gboolean handled = FALSE;
+
+  if (self->preview_card == 0 || self->source_path == NULL)
+    return;
+  g_signal_emit (self, signals[OPEN_SOURCE], 0, self->preview_card, &handled);
+  if (!handled)
+    {
+      /* Nobody shows notes here: the file's own application does. */
+      g_autoptr(GFile) file = g_file_new_for_path (self->source_path);
+      g_autofree char *uri = g_file_get_uri (file);
+
+      gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+    }
+}
+
+/* Enter or a double click: edit the note where it is written. */
+static void
+row_activated_cb (SdBrowserWindow *self,
+                  guint            position)
+{
+  g_autoptr(GtkBitset) selected = get_selected (self);
+
+  if (gtk_bitset_get_size (selected) != 1)
+    return;
+  if (self->source_path != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "browser.open-source", NULL);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "browser.edit-note", NULL);
+}
+
+/* ---- preview --------------------------------------------------------------------- */
+
+static void
+show_preview_page (SdBrowserWindow *self,
+                   guint            n_selected)
+{
+  g_autofree char *title = NULL;
+
+  self->preview_card = self->preview_note = 0;
+  g_clear_pointer (&self->source_path, g_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "browser.edit-note", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "browser.open-source", FALSE);
+  sd_card_view_set_card (self->card_view, NULL, NULL, NULL);
+  gtk_stack_set_visible_child_name (self->preview_stack, "none");
+
+  if (n_selected == 0)
+    {
+      adw_status_page_set_title (self->preview_status,
+                                 self->notes ? _("No Note Selected") : _("No Card Selected"));
+      adw_status_page_set_description (self->preview_status,
+                                       self->notes ? _("Select a note to see its first card here.")
+                                                   : _("Select a card to see it here."));
+      return;
+    }
+  title = g_strdup_printf (self->notes ? g_dngettext (GETTEXT_PACKAGE, "%u Note Selected",
+                                                      "%u Notes Selected", n_selected)
+                                       : g_dngettext (GETTEXT_PACKAGE, "%u Card Selected",
+                                                      "%u Cards Selected", n_selected),
+                           n_selected);
+  adw_status_page_set_title (self->preview_status, title);
+  adw_status_page_set_description (self->preview_status,
+                                   _("Actions in the bar below apply to all of them."));
+}
+
+static void
+render_preview (SdBrowserWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCard) card = NULL;
+  g_autoptr(SdNote) note = NULL;
+  g_autoptr(SdRenderedCard) rendered = NULL;
+  g_autoptr(SdBrowserItem) item = first_selected_item (self);
+  g_autoptr(GString) info = g_string_new (NULL);
+  const SdBrowseRow *row = item != NULL ? sd_browser_item_get_row (item) : NULL;
+  gint64 card_id = 0;
+  gboolean answer = gtk_toggle_button_get_active (self->answer_button);
+
+  if (row == NULL)
+    {
+      show_preview_page (self, 0);
+      return;
+    }
+  if (self->notes)
+    {
+      g_autoptr(GArray) cards = sd_browse_cards_of_notes (self->collection, &row->note_id, 1, NULL);
+      if (cards != NULL && cards->len > 0)
+        card_id = g_array_index (cards, gint64, 0);
+    }
+  else
+    card_id = row->card_id;
+
+  if (card_id != 0)
+    card = sd_card_load (self->collection, card_id, &error);
+  if (card != NULL)
+    {
+      note = sd_note_load (self->collection, card->note_id, &error);
+      rendered = sd_card_render (self->collection, card, NULL, &error);
+    }
+  if (rendered == NULL)
+    {
+      show_preview_page (self, 1);
+      if (error != NULL)
+        adw_status_page_set_description (self->preview_status, error->message);
+      return;
+    }
+
+  self->preview_card = card->id;
+  self->preview_note = card->note_id;
+  g_clear_pointer (&self->source_path, g_free);
+  sd_card_view_set_card_full (self->card_view, answer ? rendered->answer : rendered->question,
+                              rendered->css, sd_collection_get_media_dir (self->collection),
+                              card->ord);
+
+  {
+    g_autofree char *line = NULL;
+    g_autoptr(SdBrowseRow) card_row = g_new0 (SdBrowseRow, 1);
+    const SdBrowseRow *shown = row;
+
+    /* In notes mode the row sums the note up; name the card shown. */
+    if (self->notes && sd_browse_card_row (self->collection, card->id, card_row, NULL))
+      shown = card_row;
+    line = g_markup_printf_escaped ("<b>%s</b> · %s\n%s", shown->notetype, shown->template_name,
+                                    shown->deck);
+    g_string_append (info, line);
+    if (row->tags != NULL && row->tags[0] != '\0')
+      {
+        g_autofree char *tags = g_markup_printf_escaped ("\n%s %s", _("Tags:"), row->tags);
+        g_string_append (info, tags);
+      }
+  }
+
+  if (note != NULL && note->source_file != 0)
+    {
+      g_autoptr(SdNoteCardAnchor) anchor = sd_note_cards_anchor_for_card (self->collection,
+                                                                         card->id, NULL);
+      if (anchor != NULL && anchor->path != NULL)
+        {
+          g_autofree char *base = g_path_get_basename (anchor->path);
+          g_autofree char *where = NULL;
+
+          self->source_path = g_strdup (anchor->path);
+          /* Translators: where a card is written: a file name and a line number. */
+          where = g_markup_printf_escaped (_("\nWritten in <b>%s</b>, line %d"), base,
+                                           anchor->line_start);
+          g_string_append (info, where);
+        }
+    }
+  gtk_label_set_markup (self->info_label, info->str);
+  gtk_widget_set_visible (self->source_button, self->source_path != NULL);
+  gtk_widget_set_visible (self->edit_button, self->source_path == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "browser.open-source",
+                                 self->source_path != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "browser.edit-note",
+                                 self->source_path == NULL);
+  gtk_stack_set_visible_child_name (self->preview_stack, "card");
+}
+
+static gboolean
+preview_cb (gpointer user_data)
+{
+  SdBrowserWindow *self = user_data;
+  g_autoptr(GtkBitset) selected = get_selected (self);
+  guint64 n = gtk_bitset_get_size (selected);
+
+  self->preview_id = 0;
+  if (n == 1)
+    render_preview (self);
+  else
+    show_preview_page (self, (guint) MIN (n, G_MAXUINT));
+  return G_SOURCE_REMOVE;
+}
+
+/* Moving through the list with the keyboard selects row after row; the
+ * card is drawn once the selection settles. */
+static void
+queue_preview (SdBrowserWindow *self)
+{
+  if (self->preview_id == 0)
+    self->preview_id = g_idle_add_full (G_PRIORITY_LOW, preview_cb, self, NULL);
+}
+
+static void
+side_toggled_cb (SdBrowserWindow *self)
+{
+  queue_preview (self);
+}
+
+/* ---- selection ---------------------------------------------------------------------- */
+
+static void
+update_selection_state (SdBrowserWindow *self)
+{
+  static const char *bulk[] = {
+    "browser.change-deck", "browser.add-tags", "browser.remove-tags", "browser.toggle-suspend",
+    "browser.toggle-flag", "browser.forget", "browser.set-due-date", "browser.delete",
+  };
+  g_autoptr(GtkBitset) selected = get_selected (self);
+  g_autoptr(SdBrowserItem) first = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *menus[] = { self->tags_button, self->flag_button, self->more_button };
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  guint n_selected = (guint) MIN (gtk_bitset_get_size (selected), G_MAXUINT);
+  const SdBrowseRow *row = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bulk); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), bulk[i], n_selected > 0);
+  for (guint i = 0; i < G_N_ELEMENTS (menus); i++)
+    gtk_widget_set_sensitive (menus[i], n_selected > 0);
+
+  if (n_selected == 0)
+    text = g_strdup_printf (self->notes ? g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", n)
+                                        : g_dngettext (GETTEXT_PACKAGE, "%u card", "%u cards", n),
+                            n);
+  else
+    /* Translators: "3 of 1200 selected". */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u selected",
+                                         "%u of %u selected", n),
+                            n_selected, n);
+  gtk_label_set_text (self->count_label, text);
+
+  first = first_selected_item (self);
+  row = first != NULL ? sd_browser_item_get_row (first) : NULL;
+  gtk_button_set_label (GTK_BUTTON (self->suspend_button),
+                        row != NULL && row->queue == SD_QUEUE_SUSPENDED ? _("Un_suspend")
+                                                                        : _("_Suspend"));
+}
+
+static void
+selection_changed_cb (SdBrowserWindow *self)
+{
+  update_selection_state (self);
+  queue_preview (self);
+}
+
+/* ---- cells ---------------------------------------------------------------------------- */
+
+static char *
+cell_text (Column             column,
+           const SdBrowseRow *row)
+{
+  switch (column)
+    {
+    case COL_SORT_FIELD:
+      return single_line (row->sort_field);
+    case COL_TEMPLATE:
+      return single_line (row->template_name);
+    case COL_DECK:
+      return g_strdup (row->deck);
+    case COL_DUE:
+      return g_strdup (row->due_text);
+    case COL_INTERVAL:
+      return g_strdup (row->interval_text);
+    case COL_EASE:
+      return g_strdup (row->ease_text);
+    case COL_REVIEWS:
+      return g_strdup_printf ("%d", row->reviews);
+    case COL_LAPSES:
+      return g_strdup_printf ("%d", row->lapses);
+    case COL_NOTETYPE:
+      return g_strdup (row->notetype);
+    case COL_TAGS:
+      return single_line (row->tags);
+    case COL_CREATED:
+      /* Ids are creation times in milliseconds, as in Anki. */
+      return local_date ((row->card_id != 0 ? row->card_id : row->note_id) / 1000);
+    case COL_MODIFIED:
+      return g_strdup (row->modified_text);
+    case COL_STATE:
+    case N_COLUMNS:
+    default:
+      return g_strdup ("");
+    }
+}
+
+static void
+update_state_cell (GtkImage          *image,
+                   const SdBrowseRow *row)
+{
+  for (int i = 1; i <= 7; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("sd-flag-%d", i);
+      gtk_widget_remove_css_class (GTK_WIDGET (image), name);
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (image), "dim-label");
+
+  if (row != NULL && row->flags > 0 && row->flags <= 7)
+    {
+      g_autofree char *name = g_strdup_printf ("sd-flag-%d", row->flags);
+
+      gtk_image_set_from_icon_name (image, "emoji-flags-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (image), name);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (image), _(flag_names[row->flags]));
+    }
+  else if (row != NULL && row->queue == SD_QUEUE_SUSPENDED)
+    {
+      gtk_image_set_from_icon_name (image, "media-playback-pause-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (image), "dim-label");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (image), _("Suspended"));
+    }
+  else if (row != NULL && row->queue < SD_QUEUE_SUSPENDED)
+    {
+      gtk_image_set_from_icon_name (image, "media-playback-stop-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (image), "dim-label");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (image), _("Buried"));
+    }
+  else
+    {
+      gtk_image_clear (image);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (image), NULL);
+    }
+}
+
+static void
+update_cell (GtkListItem *list_item)
+{
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "sd-column"));
+  SdBrowserItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  const SdBrowseRow *row = item != NULL ? sd_browser_item_get_row (item) : NULL;
+  g_autofree char *text = NULL;
+  gboolean suspended;
+
+  if (column == COL_STATE)
+    {
+      update_state_cell (GTK_IMAGE (child), row);
+      return;
+    }
+  text = row != NULL ? cell_text (column, row) : g_strdup ("");
+  gtk_label_set_text (GTK_LABEL (child), text);
+  suspended = row != NULL && row->queue == SD_QUEUE_SUSPENDED;
+  if (suspended)
+    gtk_widget_add_css_class (child, "sd-suspended");
+  else
+    gtk_widget_remove_css_class (child, "sd-suspended");
+  if (column == COL_SORT_FIELD || column == COL_DECK || column == COL_TAGS)
+    gtk_widget_set_tooltip_text (child, text[0] != '\0' ? text : NULL);
+}
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  GtkWidget *child;
+
+  g_object_set_data (G_OBJECT (list_item), "sd-column", user_data);
+  if (column == COL_STATE)
+    child = gtk_image_new ();
+  else
+    {
+      child = gtk_label_new (NULL);
+      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      gtk_label_set_single_line_mode (GTK_LABEL (child), TRUE);
+      /* Left, like the headers above them. */
+      gtk_label_set_xalign (GTK_LABEL (child), 0);
+      if (column_info[column].numeric)
+        gtk_widget_add_css_class (child, "numeric");
+    }
+  gtk_list_item_set_child (list_item, child);
+}
+
+static void
+item_changed_cb (SdBrowserItem *item,
+                 GtkListItem   *list_item)
+{
+  update_cell (list_item);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  update_cell (list_item);
+  g_signal_connect (gtk_list_item_get_item (list_item), "changed",
+                    G_CALLBACK (item_changed_cb), list_item);
+}
+
+static void
+unbind_cell_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  user_data)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item),
+                                        item_changed_cb, list_item);
+}
+
+/* GTK 4.8 counts the fixed width of hidden columns in the table's
+ * minimum width, which then leaves nothing for the expanding column; a
+ * hidden column keeps its width aside instead. */
+static void
+show_column (GtkColumnViewColumn *column,
+             gboolean             shown)
+{
+  if (shown)
+    {
+      int width = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "sd-width"));
+
+      if (width > 0)
+        gtk_column_view_column_set_fixed_width (column, width);
+    }
+  else
+    {
+      int width = gtk_column_view_column_get_fixed_width (column);
+
+      if (width > 0)
+        g_object_set_data (G_OBJECT (column), "sd-width", GINT_TO_POINTER (width));
+      gtk_column_view_column_set_fixed_width (column, -1);
+    }
+  gtk_column_view_column_set_visible (column, shown);
+}
+
+static void
+column_shown_cb (GSimpleAction *action,
+                 GVariant      *state,
+                 gpointer       user_data)
+{
+  g_simple_action_set_state (action, state);
+  show_column (user_data, g_variant_get_boolean (state));
+}
+
+static void
+add_columns (SdBrowserWindow *self)
+{
+  self->column_actions = g_simple_action_group_new ();
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      const ColumnInfo *info = &column_info[i];
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkColumnViewColumn *column;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GINT_TO_POINTER (i));
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GINT_TO_POINTER (i));
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), GINT_TO_POINTER (i));
+      column = gtk_column_view_column_new (info->title != NULL ? _(info->title) : NULL, factory);
+      if (info->width > 0)
+        gtk_column_view_column_set_fixed_width (column, info->width);
+      else
+        gtk_column_view_column_set_expand (column, TRUE);
+      show_column (column, info->shown);
+      gtk_column_view_column_set_resizable (column, i != COL_STATE);
+
+      if (info->sort >= 0)
+        {
+          SortProbe *probe = g_new0 (SortProbe, 1);
+          g_autoptr(GtkSorter) sorter = NULL;
+
+          probe->self = self;
+          probe->column = i;
+          sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, probe, g_free));
+          gtk_column_view_column_set_sorter (column, sorter);
+        }
+
+      if (info->title != NULL)
+        {
+          g_autoptr(GSimpleAction) action = NULL;
+          g_autoptr(GMenuItem) item = NULL;
+          g_autofree char *detailed = g_strconcat ("columns.", info->id, NULL);
+
+          action = g_simple_action_new_stateful (info->id, NULL,
+                                                 g_variant_new_boolean (info->shown));
+          g_signal_connect_object (action, "change-state", G_CALLBACK (column_shown_cb), column, 0);
+          g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
+          item = g_menu_item_new (_(info->title), detailed);
+          g_menu_append_item (self->columns_menu, item);
+        }
+
+      gtk_column_view_append_column (self->column_view, column);
+      self->columns[i] = column;
+      g_object_unref (column);
+    }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns",
+                                  G_ACTION_GROUP (self->column_actions));
+}
+
+static void
+update_column_titles (SdBrowserWindow *self)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      const char *title = self->notes ? column_info[i].notes_title : column_info[i].title;
+
+      if (title != NULL)
+        gtk_column_view_column_set_title (self->columns[i], _(title));
+    }
+}
+
+/* ---- GObject ---------------------------------------------------------------------------- */
+
+static void
+sd_browser_window_constructed (GObject *object)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (object);
+
+  G_OBJECT_CLASS (sd_browser_window_parent_class)->constructed (object);
+
+  g_return_if_fail (SD_IS_COLLECTION (self->collection));
+
+  self->model = sd_browser_model_new (self->collection);
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
+  g_signal_connect_object (self->selection, "selection-changed",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  self->changed_id = g_signal_connect_object (self->collection, "changed",
+                                              G_CALLBACK (collection_changed_cb), self,
+                                              G_CONNECT_SWAPPED);
+
+  /* Anki's first order: by the sort field. Sorting runs the search. */
+  self->sorter = g_object_ref (gtk_column_view_get_sorter (self->column_view));
+  self->sort_changed_id = g_signal_connect_swapped (self->sorter, "changed",
+                                                   G_CALLBACK (sort_changed_cb), self);
+  gtk_column_view_sort_by_column (self->column_view, self->columns[COL_SORT_FIELD],
+                                  GTK_SORT_ASCENDING);
+}
+
+static void
+sd_browser_window_dispose (GObject *object)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->preview_id, g_source_remove);
+  if (self->scroll_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_id);
+      self->scroll_id = 0;
+    }
+  if (self->collection != NULL)
+    g_clear_signal_handler (&self->changed_id, self->collection);
+  /* Columns leaving the view change its sorter: no searches from now on. */
+  if (self->sorter != NULL)
+    g_clear_signal_handler (&self->sort_changed_id, self->sorter);
+  g_clear_object (&self->sorter);
+  dismiss_undo_toast (self);
+  /* Undo records keep copies in the collection's temp schema: drop them now. */
+  if (self->undo != NULL)
+    g_ptr_array_set_size (self->undo, 0);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_BROWSER_WINDOW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->column_actions);
+
+  G_OBJECT_CLASS (sd_browser_window_parent_class)->dispose (object);
+}
+
+static void
+sd_browser_window_finalize (GObject *object)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (object);
+
+  g_clear_pointer (&self->undo, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->collection);
+  g_free (self->query);
+  g_free (self->error_message);
+  g_free (self->last_due);
+  g_free (self->source_path);
+
+  G_OBJECT_CLASS (sd_browser_window_parent_class)->finalize (object);
+}
+
+static void
+sd_browser_window_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_COLLECTION:
+      g_value_set_object (value, self->collection);
+      break;
+    case PROP_NOTES_MODE:
+      g_value_set_boolean (value, self->notes);
+      break;
+    case PROP_SHOW_PREVIEW:
+      g_value_set_boolean (value, self->show_preview);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_browser_window_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  SdBrowserWindow *self = SD_BROWSER_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_COLLECTION:
+      self->collection = g_value_dup_object (value);
+      break;
+    case PROP_NOTES_MODE:
+      sd_browser_window_set_notes_mode (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_PREVIEW:
+      if (self->show_preview != g_value_get_boolean (value))
+        {
+          self->show_preview = g_value_get_boolean (value);
+          gtk_widget_set_visible (GTK_WIDGET (self->preview_stack), self->show_preview);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+load_css (void)
+{
+  static gboolean loaded;
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (loaded || gdk_display_get_default () == NULL)
+    return;
+  loaded = TRUE;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, APP_PATH "/sd-browser-window.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+add_key (GtkWidgetClass  *widget_class,
+         guint            key,
+         GdkModifierType  mods,
+         const char      *action)
+{
+  gtk_widget_class_add_binding_action (widget_class, key, mods, action, NULL);
+}
+
+static void
+sd_browser_window_class_init (SdBrowserWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = sd_browser_window_constructed;
+  object_class->dispose = sd_browser_window_dispose;
+  object_class->finalize = sd_browser_window_finalize;
+  object_class->get_property = sd_browser_window_get_property;
+  object_class->set_property = sd_browser_window_set_property;
+
+  properties[PROP_COLLECTION] =
+    g_param_spec_object ("collection", NULL, NULL, SD_TYPE_COLLECTION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NOTES_MODE] =
+    g_param_spec_boolean ("notes-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_PREVIEW] =
+    g_param_spec_boolean ("show-preview", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SdBrowserWindow::open-source:
+   * @card_id: the card
+   *
+   * Emitted when the user asks to edit a card written in a Markdown note:
+   * the note is its source. A handler that shows the note returns %TRUE;
+   * otherwise the file opens in its default application.
+   *
+   * Returns: whether the note was shown
+   */
+  signals[OPEN_SOURCE] = g_signal_new ("open-source",
+                                       G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST,
+                                       0, g_signal_accumulator_true_handled, NULL, NULL,
+                                       G_TYPE_BOOLEAN, 1, G_TYPE_INT64);
+
+  gtk_widget_class_install_action (widget_class, "browser.change-deck", NULL, change_deck_action);
+  gtk_widget_class_install_action (widget_class, "browser.add-tags", NULL, tags_action);
+  gtk_widget_class_install_action (widget_class, "browser.remove-tags", NULL, tags_action);
+  gtk_widget_class_install_action (widget_class, "browser.toggle-suspend", NULL,
+                                   toggle_suspend_action);
+  gtk_widget_class_install_action (widget_class, "browser.toggle-flag", "i", toggle_flag_action);
+  gtk_widget_class_install_action (widget_class, "browser.forget", NULL, forget_action);
+  gtk_widget_class_install_action (widget_class, "browser.set-due-date", NULL,
+                                   set_due_date_action);
+  gtk_widget_class_install_action (widget_class, "browser.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "browser.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "browser.select-all", NULL, select_all_action);
+  gtk_widget_class_install_action (widget_class, "browser.invert-selection", NULL,
+                                   invert_selection_action);
+  gtk_widget_class_install_action (widget_class, "browser.focus-search", NULL,
+                                   focus_search_action);
+  gtk_widget_class_install_action (widget_class, "browser.toggle-mode", NULL, toggle_mode_action);
+  gtk_widget_class_install_action (widget_class, "browser.edit-note", NULL, edit_note_action);
+  gtk_widget_class_install_action (widget_class, "browser.open-source", NULL,
+                                   open_source_action);
+  gtk_widget_class_install_property_action (widget_class, "browser.show-preview",
+                                            "show-preview");
+
+  /* Anki's browser keys. */
+  add_key (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "browser.focus-search");
+  add_key (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "browser.change-deck");
+  add_key (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "browser.add-tags");
+  add_key (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK,
+           "browser.remove-tags");
+  add_key (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "browser.toggle-suspend");
+  add_key (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_ALT_MASK, "browser.forget");
+  add_key (widget_class, GDK_KEY_d, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "browser.set-due-date");
+  add_key (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK, "browser.delete");
+  add_key (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "browser.undo");
+  add_key (widget_class, GDK_KEY_t, GDK_CONTROL_MASK | GDK_ALT_MASK, "browser.toggle-mode");
+  add_key (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "browser.show-preview");
+  add_key (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "browser.edit-note");
+  add_key (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close");
+  for (int flag = 1; flag <= 7; flag++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + flag, GDK_CONTROL_MASK,
+                                         "browser.toggle-flag", "i", flag);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               APP_PATH "/ui/sd-browser-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, cards_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, notes_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, scroller);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, column_view);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, preview_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, preview_status);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, question_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, answer_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, card_view);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, info_label);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, source_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, suspend_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, tags_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, flag_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, more_button);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, flag_menu);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, flag_submenu);
+  gtk_widget_class_bind_template_child (widget_class, SdBrowserWindow, columns_menu);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, side_toggled_cb);
+
+  g_type_ensure (SD_TYPE_CARD_VIEW);
+}
+
+static void
+sd_browser_window_init (SdBrowserWindow *self)
+{
+  self->query = g_strdup ("");
+  self->sort_column = SD_BROWSE_COLUMN_SORT_FIELD;
+  self->ascending = TRUE;
+  self->show_preview = TRUE;
+  self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_browse_undo_free);
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  load_css ();
+  g_menu_append_section (self->flag_submenu, NULL, G_MENU_MODEL (self->flag_menu));
+  add_columns (self);
+  update_undo_action (self);
+  show_preview_page (self, 0);
+}
+
+/* ---- public API ------------------------------------------------------------------------- */
+
+/**
+ * sd_browser_window_new:
+ * @app: (nullable): the application
+ *
+ * Opens on every card of @collection, sorted by the sort field.
+ */
+SdBrowserWindow *
+sd_browser_window_new (GtkApplication *app,
+                       SdCollection   *collection)
+{
+  g_return_val_if_fail (app == NULL || GTK_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (SD_IS_COLLECTION (collection), NULL);
+
+  return g_object_new (SD_TYPE_BROWSER_WINDOW,
+                       "application", app,
+                       "collection", collection,
+                       NULL);
+}
+
+SdCollection *
+sd_browser_window_get_collection (SdBrowserWindow *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), NULL);
+
+  return self->collection;
+}
+
+/**
+ * sd_browser_window_set_search:
+ * @query: a search in Anki's syntax, such as `deck:"Biology::Cells"`
+ *
+ * Puts @query in the search entry and lists what it finds now. A query
+ * that does not parse is shown with its mistake named.
+ */
+void
+sd_browser_window_set_search (SdBrowserWindow *self,
+                              const char      *query)
+{
+  g_return_if_fail (SD_IS_BROWSER_WINDOW (self));
+
+  if (query == NULL)
+    query = "";
+  g_free (self->query);
+  self->query = g_strdup (query);
+  /* Setting the text starts the entry's delayed ::search-changed; it then
+   * finds the query already run. */
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query);
+  run_search (self, FALSE, SHOW_SELECTION);
+}
+
+const char *
+sd_browser_window_get_search (SdBrowserWindow *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), NULL);
+
+  return self->query;
+}
+
+/**
+ * sd_browser_window_get_error:
+ *
+ * Returns: (nullable): why the search in the entry was refused, or %NULL
+ */
+const char *
+sd_browser_window_get_error (SdBrowserWindow *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), NULL);
+
+  return self->error_message;
+}
+
+void
+sd_browser_window_set_notes_mode (SdBrowserWindow *self,
+                                  gboolean         notes)
+{
+  g_return_if_fail (SD_IS_BROWSER_WINDOW (self));
+
+  notes = !!notes;
+  if (self->notes == notes)
+    return;
+  self->notes = notes;
+  gtk_toggle_button_set_active (notes ? self->notes_button : self->cards_button, TRUE);
+  update_column_titles (self);
+  run_search (self, FALSE, SHOW_SELECTION);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTES_MODE]);
+}
+
+gboolean
+sd_browser_window_get_notes_mode (SdBrowserWindow *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), FALSE);
+
+  return self->notes;
+}
+
+/**
+ * sd_browser_window_sort_by:
+ *
+ * Sorts as a click on the column's header would.
+ */
+void
+sd_browser_window_sort_by (SdBrowserWindow *self,
+                           SdBrowseColumn   column,
+                           gboolean         ascending)
+{
+  g_return_if_fail (SD_IS_BROWSER_WINDOW (self));
+
+  /* GTK 4.8 leaves the old column's arrow up when a column is set this
+   * way (a click does not); clearing first takes it down. */
+  self->clearing_sort = TRUE;
+  gtk_column_view_sort_by_column (self->column_view, NULL, GTK_SORT_ASCENDING);
+  self->clearing_sort = FALSE;
+  gtk_column_view_sort_by_column (self->column_view, self->columns[column_for_sort (column)],
+                                  ascending ? GTK_SORT_ASCENDING : GTK_SORT_DESCENDING);
+}
+
+SdBrowseColumn
+sd_browser_window_get_sort_column (SdBrowserWindow *self,
+                                   gboolean        *ascending)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), SD_BROWSE_COLUMN_SORT_FIELD);
+
+  if (ascending != NULL)
+    *ascending = self->ascending;
+  return self->sort_column;
+}
+
+guint
+sd_browser_window_get_n_rows (SdBrowserWindow *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), 0);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->model));
+}
+
+/**
+ * sd_browser_window_get_row_id:
+ *
+ * Returns: the card id (the note id when listing notes) at @position
+ */
+gint64
+sd_browser_window_get_row_id (SdBrowserWindow *self,
+                              guint            position)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), 0);
+
+  return sd_browser_model_get_id (self->model, position);
+}
+
+/**
+ * sd_browser_window_get_selection:
+ *
+ * Returns: (transfer none): the list's selection
+ */
+GtkSelectionModel *
+sd_browser_window_get_selection (SdBrowserWindow *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), NULL);
+
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+/**
+ * sd_browser_window_select_ids:
+ *
+ * Selects the rows of these cards (notes when listing notes), and only
+ * them, and brings the first into view.
+ */
+void
+sd_browser_window_select_ids (SdBrowserWindow *self,
+                              const gint64    *ids,
+                              gsize            n_ids)
+{
+  g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_return_if_fail (SD_IS_BROWSER_WINDOW (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+
+  g_array_append_vals (wanted, ids, (guint) n_ids);
+  restore_selection (self, wanted);
+  scroll_to_selection (self);
+}
+
+/* How many actions Ctrl+Z can take back. */
+guint
+sd_browser_window_get_n_undo (SdBrowserWindow *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), 0);
+
+  return self->undo->len;
+}
+
+/**
+ * sd_browser_window_get_column_view:
+ *
+ * Returns: (transfer none): the table
+ */
+GtkColumnView *
+sd_browser_window_get_column_view (SdBrowserWindow *self)
+{
+  g_return_val_if_fail (SD_IS_BROWSER_WINDOW (self), NULL);
+
+  return self->column_view;
+}
