@@ -14,6 +14,7 @@
 #include "sd-deck-list.h"
 #include "sd-export-dialog.h"
 #include "sd-library.h"
+#include "sd-note-cards.h"
 #include "sd-notes-list.h"
 #include "sd-notes-pane.h"
 #include "sd-review-pane.h"
@@ -425,6 +426,52 @@ test_restore_session (Fixture       *fixture,
   g_application_quit (G_APPLICATION (app));
 }
 
+/* Studying the sample deck shows each card's note beside it, at the card. */
+static void
+test_side_by_side (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  SdNotesPane *notes_pane = SD_NOTES_PANE (sd_window_get_notes_pane (fixture->window));
+  SdReviewPane *review_pane = SD_REVIEW_PANE (sd_window_get_review_pane (fixture->window));
+  SdCollection *collection = sd_window_get_collection (fixture->window);
+  g_autoptr(GError) error = NULL;
+  const SdCard *card;
+
+  g_assert_cmpstr (sd_review_pane_get_page (review_pane), ==, "overview");
+  g_assert_true (sd_review_pane_study (review_pane, &error));
+  g_assert_no_error (error);
+  sd_test_spin (100);
+  card = sd_review_pane_get_card (review_pane);
+  g_assert_nonnull (card);
+
+  {
+    g_autoptr(SdNoteCardAnchor) anchor = sd_note_cards_anchor_for_card (collection, card->id,
+                                                                        &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (anchor);
+    g_assert_cmpstr (sd_notes_pane_get_path (notes_pane), ==, anchor->path);
+  }
+  g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "note");
+  sd_test_spin (200);
+  {
+    /* The sample notes keep their cards at the end: the note is scrolled. */
+    GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (
+      GTK_SCROLLABLE (sd_notes_pane_get_view (notes_pane)));
+    g_assert_cmpfloat (gtk_adjustment_get_value (vadj), >, 0);
+  }
+  /* The note does not give the answer away before it is asked for. */
+  g_assert_true (sd_notes_pane_get_conceal_card (notes_pane));
+  sd_test_screenshot (GTK_WIDGET (fixture->window), "side-by-side.png");
+  gtk_widget_activate_action (GTK_WIDGET (review_pane), "review.reveal", NULL);
+  g_assert_false (sd_notes_pane_get_conceal_card (notes_pane));
+  sd_test_screenshot (GTK_WIDGET (fixture->window), "side-by-side-answer.png");
+
+  /* Hidden, the notes pane stops following the cards. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-notes-pane", NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (notes_pane)));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-notes-pane", NULL);
+}
+
 static void
 test_bad_collection (void)
 {
@@ -474,6 +521,8 @@ main (int    argc,
               fixture_setup, test_narrow_stacks, fixture_teardown);
   g_test_add ("/studydeck/window/statistics", Fixture, NULL,
               fixture_setup, test_statistics, fixture_teardown);
+  g_test_add ("/studydeck/window/side-by-side", Fixture, "samples",
+              fixture_setup, test_side_by_side, fixture_teardown);
   g_test_add ("/studydeck/window/restore-session", Fixture, "samples",
               fixture_setup, test_restore_session, fixture_teardown);
   g_test_add_func ("/studydeck/window/bad-collection", test_bad_collection);

@@ -62,6 +62,7 @@ struct _SdNotesPane
   GPtrArray       *anchors;      /* SdNoteCardAnchor of the open note */
   GArray          *anchor_ranges;/* int pairs: each anchor's start and end offset */
   gint64           current_card;
+  gboolean         conceal_current;
   GtkWidget       *edit_button;
   GtkWidget       *outline_button;
   GtkStack        *mode_stack;
@@ -298,6 +299,12 @@ card_tag (const char *name)
   if (g_str_equal (name, "card-current"))
     g_object_set (tag, "paragraph-background-rgba",
                   &(GdkRGBA) { 0.96f, 0.76f, 0.07f, 0.28f }, NULL);
+  else if (g_str_equal (name, "card-concealed"))
+    /* Pango reads an alpha of 0 as "not set", that is opaque: almost 0. */
+    g_object_set (tag,
+                  "foreground-rgba", &(GdkRGBA) { 0, 0, 0, 0.01f },
+                  "background-rgba", &(GdkRGBA) { 0, 0, 0, 0.01f },
+                  NULL);
   else
     g_object_set (tag, "paragraph-background-rgba",
                   &(GdkRGBA) { 0.21f, 0.52f, 0.89f, 0.08f }, NULL);
@@ -432,6 +439,7 @@ highlight_current (SdNotesPane *self)
 {
   SdRichText *rich = sd_rich_view_get_text (self->view);
   GtkTextBuffer *buffer;
+  GtkTextMark *mark;
   GtkTextIter a, b;
 
   if (rich == NULL)
@@ -439,6 +447,7 @@ highlight_current (SdNotesPane *self)
   buffer = sd_rich_text_get_buffer (rich);
   gtk_text_buffer_get_bounds (buffer, &a, &b);
   gtk_text_buffer_remove_tag (buffer, card_tag ("card-current"), &a, &b);
+  gtk_text_buffer_remove_tag (buffer, card_tag ("card-concealed"), &a, &b);
 
   for (guint i = 0; self->anchors != NULL && i < self->anchors->len; i++)
     {
@@ -451,7 +460,16 @@ highlight_current (SdNotesPane *self)
       gtk_text_buffer_get_iter_at_offset (buffer, &a, start);
       gtk_text_buffer_get_iter_at_offset (buffer, &b, end);
       gtk_text_buffer_apply_tag (buffer, card_tag ("card-current"), &a, &b);
-      gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->view), &a, 0.1, TRUE, 0.0, 0.25);
+      if (self->conceal_current)
+        gtk_text_buffer_apply_tag (buffer, card_tag ("card-concealed"), &a, &b);
+      /* A note just opened has no measured lines yet: a mark waits for them
+       * where an iter would scroll by estimates. */
+      mark = gtk_text_buffer_get_mark (buffer, "sd-card-current");
+      if (mark == NULL)
+        mark = gtk_text_buffer_create_mark (buffer, "sd-card-current", &a, TRUE);
+      else
+        gtk_text_buffer_move_mark (buffer, mark, &a);
+      gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->view), mark, 0.1, TRUE, 0.0, 0.25);
       return;
     }
 }
@@ -929,6 +947,35 @@ sd_notes_pane_show_card (SdNotesPane *self,
     gtk_stack_set_visible_child_name (self->stack, "note");
   highlight_current (self);
   return TRUE;
+}
+
+/**
+ * sd_notes_pane_set_conceal_card:
+ *
+ * While the card under review asks its question, its passage in the note
+ * keeps its place and highlight but not its text: the note must not give
+ * the answer away.
+ */
+void
+sd_notes_pane_set_conceal_card (SdNotesPane *self,
+                                gboolean     conceal)
+{
+  g_return_if_fail (SD_IS_NOTES_PANE (self));
+
+  conceal = !!conceal;
+  if (self->conceal_current == conceal)
+    return;
+  self->conceal_current = conceal;
+  if (self->current_card != 0)
+    highlight_current (self);
+}
+
+gboolean
+sd_notes_pane_get_conceal_card (SdNotesPane *self)
+{
+  g_return_val_if_fail (SD_IS_NOTES_PANE (self), FALSE);
+
+  return self->conceal_current;
 }
 
 static void

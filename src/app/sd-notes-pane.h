@@ -30,6 +30,9 @@ guint       sd_notes_pane_get_n_cards    (SdNotesPane  *self);
 const char *sd_notes_pane_get_path       (SdNotesPane  *self);
 const char *sd_notes_pane_get_page       (SdNotesPane  *self);
 SdRichView *sd_notes_pane_get_view      (SdNotesPane  *self);
+void        sd_notes_pane_set_conceal_card (SdNotesPane *self,
+                                            gboolean     conceal);
+gboolean    sd_notes_pane_get_conceal_card (SdNotesPane *self);
 GtkTextBuffer *sd_notes_pane_get_source_buffer (SdNotesPane *self);
 
 G_END_DECLS

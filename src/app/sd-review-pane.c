@@ -31,6 +31,7 @@ struct _SdReviewPane
   SdCard        *card;          /* the card on screen */
   SdRenderedCard *rendered;
   gboolean       revealed;
+  gboolean       asking;
   gint64         shown_at;      /* monotonic time the front appeared */
   gboolean       answering;     /* our own writes; no refresh on ::changed */
 
@@ -64,6 +65,27 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_ASKING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Whether a card's front is on screen without its answer. */
+static void
+update_asking (SdReviewPane *self)
+{
+  gboolean asking = self->card != NULL && !self->revealed &&
+                    g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "review") == 0;
+
+  if (asking == self->asking)
+    return;
+  self->asking = asking;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ASKING]);
+}
 
 static void
 message (SdReviewPane *self,
@@ -239,6 +261,7 @@ show_card (SdReviewPane *self,
     {
       show_finished (self);
       update_actions (self);
+      update_asking (self);
       return;
     }
 
@@ -248,6 +271,7 @@ show_card (SdReviewPane *self,
       message (self, error->message);
       show_finished (self);
       update_actions (self);
+      update_asking (self);
       return;
     }
 
@@ -264,6 +288,7 @@ show_card (SdReviewPane *self,
   if (!self->rendered->has_type_answer)
     focus_later (self, self->show_answer_button);
   g_signal_emit (self, signals[CARD_SHOWN], 0, card->id, card->note_id);
+  update_asking (self);
 }
 
 /* A button on a stack page that was just switched to can take the focus
@@ -320,6 +345,7 @@ reveal (SdReviewPane *self)
   gtk_stack_set_visible_child_name (self->button_stack, "answer");
   focus_later (self, self->answer_buttons[2]);
   update_actions (self);
+  update_asking (self);
 }
 
 static void
@@ -359,6 +385,7 @@ stop_reviewing (SdReviewPane *self)
   g_clear_object (&self->scheduler);
   show_overview (self);
   update_actions (self);
+  update_asking (self);
 }
 
 /* ---- actions ------------------------------------------------------------ */
@@ -569,6 +596,7 @@ sd_review_pane_show_deck (SdReviewPane *self,
   self->deck_id = deck_id;
   show_overview (self);
   update_actions (self);
+  update_asking (self);
 }
 
 /**
@@ -696,12 +724,43 @@ sd_review_pane_dispose (GObject *object)
 }
 
 static void
+sd_review_pane_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SdReviewPane *self = SD_REVIEW_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ASKING:
+      g_value_set_boolean (value, self->asking);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sd_review_pane_class_init (SdReviewPaneClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sd_review_pane_dispose;
+  object_class->get_property = sd_review_pane_get_property;
+
+  /**
+   * SdReviewPane:asking:
+   *
+   * Whether a card's front is on screen and its answer is not yet: what
+   * else is on screen should not give the answer away.
+   */
+  properties[PROP_ASKING] =
+    g_param_spec_boolean ("asking", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * SdReviewPane::card-shown:

@@ -31,6 +31,7 @@ static GParamSpec *properties[N_PROPS];
 static void rescanned_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 static void rescan (SdWindow *self);
 static void update_polling (SdWindow *self);
+static void asking_changed_cb (SdWindow *self);
 
 /* After construction: the application property is set only once
  * g_object_new has run the constructed vfunc. */
@@ -159,6 +160,8 @@ sd_window_new (SdApplication *application,
   g_signal_connect_object (self->notes_pane, "saved", G_CALLBACK (rescan), self, G_CONNECT_SWAPPED);
 
   sd_review_pane_set_collection (self->review_pane, collection);
+  g_signal_connect_object (self->review_pane, "notify::asking",
+                           G_CALLBACK (asking_changed_cb), self, G_CONNECT_SWAPPED);
 
   if (collection == NULL)
     sd_review_pane_show_error (self->review_pane,
@@ -351,6 +354,15 @@ new_deck_action (GtkWidget  *widget,
 }
 
 /* The card on screen: its source note beside it, at the card. */
+static void
+asking_changed_cb (SdWindow *self)
+{
+  gboolean asking;
+
+  g_object_get (self->review_pane, "asking", &asking, NULL);
+  sd_notes_pane_set_conceal_card (self->notes_pane, asking);
+}
+
 static void
 card_shown_cb (SdWindow *self,
                gint64    card_id,

@@ -15,6 +15,8 @@
 #define MARGIN_BOTTOM 24
 #define QUOTE_BAR_WIDTH 3
 #define MIN_LINE_PX 12
+/* The narrowest text column a view asks for. */
+#define MIN_TEXT_WIDTH 120
 
 /* Table and rule widgets are created when their anchor comes near the
  * visible part (a note with a thousand tables would otherwise spend seconds
@@ -417,8 +419,11 @@ size_child (SdRichView *self,
       natural = MIN (natural, avail);
       gtk_widget_measure (grid, GTK_ORIENTATION_VERTICAL, MAX (natural, min_width),
                           NULL, &height, NULL, NULL);
+      /* A minimum above the old maximum is refused: lift the maximum first. */
+      gtk_scrolled_window_set_max_content_width (frame, -1);
       gtk_scrolled_window_set_min_content_width (frame, natural);
       gtk_scrolled_window_set_max_content_width (frame, natural);
+      gtk_scrolled_window_set_max_content_height (frame, -1);
       gtk_scrolled_window_set_min_content_height (frame, height);
       gtk_scrolled_window_set_max_content_height (frame, height);
     }
@@ -529,6 +534,32 @@ update_widths (SdRichView *self,
 
   for (guint i = 0; i < self->children->len; i++)
     size_child (self, &g_array_index (self->children, Child, i));
+}
+
+/* Children are sized to the width the text has, and GtkTextView counts
+ * them in its minimum: left alone, a view could grow but never shrink
+ * again. Its minimum is the narrowest text; children follow the width. */
+static void
+sd_rich_view_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  GTK_WIDGET_CLASS (sd_rich_view_parent_class)->measure (widget, orientation, for_size,
+                                                         minimum, natural,
+                                                         minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      GtkTextView *view = GTK_TEXT_VIEW (widget);
+      int narrowest = gtk_text_view_get_left_margin (view) +
+                      gtk_text_view_get_right_margin (view) + MIN_TEXT_WIDTH;
+
+      *minimum = MIN (*minimum, narrowest);
+      *natural = MAX (*natural, *minimum);
+    }
 }
 
 static gboolean
@@ -728,6 +759,7 @@ sd_rich_view_class_init (SdRichViewClass *klass)
   object_class->get_property = sd_rich_view_get_property;
   object_class->set_property = sd_rich_view_set_property;
 
+  widget_class->measure = sd_rich_view_measure;
   widget_class->size_allocate = sd_rich_view_size_allocate;
 
   text_view_class->snapshot_layer = sd_rich_view_snapshot_layer;
