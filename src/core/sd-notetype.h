@@ -37,6 +37,7 @@ typedef struct
   gboolean sticky;
   char    *description;
   char    *anki_extra;
+  int      ord;       /* position in the collection when loaded, -1 if added since */
 } SdField;
 
 typedef struct
@@ -48,6 +49,7 @@ typedef struct
   char    *browser_back;
   gint64   deck_override;
   char    *anki_extra;
+  int      ord;       /* position in the collection when loaded, -1 if added since */
 } SdCardTemplate;
 
 typedef struct
@@ -104,6 +106,92 @@ SdNotetype     *sd_notetype_find_stock      (SdCollection    *collection,
                                              GError         **error);
 GPtrArray      *sd_notetype_list            (SdCollection    *collection,
                                              GError         **error);
+
+/* What sd_notetype_get_usage() counts. */
+typedef struct
+{
+  gint64 notes;
+  gint64 cards;
+  gint64 file_notes;  /* notes made from cards written in Markdown note files */
+} SdNotetypeUsage;
+
+/* What sd_notetype_save_changes() did to the notes and cards of the type. */
+typedef struct
+{
+  guint notes_changed;
+  guint cards_added;
+  guint cards_removed;
+} SdNotetypeChanges;
+
+/* Editing a note type: change a loaded copy with these (nothing is written
+ * yet; fields and card types keep the position they were loaded from in
+ * their ord), then write it with sd_notetype_save_changes(). */
+char           *sd_notetype_valid_field_name    (const SdNotetype *notetype,
+                                                 const char      *name,
+                                                 int              except,
+                                                 GError         **error);
+char           *sd_notetype_valid_template_name (const SdNotetype *notetype,
+                                                 const char      *name,
+                                                 int              except,
+                                                 GError         **error);
+gboolean        sd_notetype_rename_field        (SdNotetype      *notetype,
+                                                 guint            index,
+                                                 const char      *name,
+                                                 GError         **error);
+gboolean        sd_notetype_remove_field        (SdNotetype      *notetype,
+                                                 guint            index,
+                                                 GError         **error);
+void            sd_notetype_move_field          (SdNotetype      *notetype,
+                                                 guint            from,
+                                                 guint            to);
+gboolean        sd_notetype_rename_template     (SdNotetype      *notetype,
+                                                 guint            index,
+                                                 const char      *name,
+                                                 GError         **error);
+gboolean        sd_notetype_remove_template     (SdNotetype      *notetype,
+                                                 guint            index,
+                                                 GError         **error);
+void            sd_notetype_move_template       (SdNotetype      *notetype,
+                                                 guint            from,
+                                                 guint            to);
+char           *sd_notetype_new_template_name   (const SdNotetype *notetype);
+gboolean        sd_notetype_check_template      (const SdNotetype *notetype,
+                                                 guint            index,
+                                                 GError         **error);
+gboolean        sd_notetype_check_templates     (const SdNotetype *notetype,
+                                                 GError         **error);
+char          **sd_notetype_map_fields          (const SdNotetype *notetype,
+                                                 const char * const *values);
+
+gboolean        sd_notetype_save_changes        (SdCollection    *collection,
+                                                 SdNotetype      *notetype,
+                                                 SdNotetypeChanges *changes,
+                                                 GError         **error);
+SdNotetype     *sd_notetype_clone               (SdCollection    *collection,
+                                                 const SdNotetype *source,
+                                                 const char      *name,
+                                                 GError         **error);
+gboolean        sd_notetype_rename              (SdCollection    *collection,
+                                                 SdNotetype      *notetype,
+                                                 const char      *name,
+                                                 GError         **error);
+gboolean        sd_notetype_delete_with_notes   (SdCollection    *collection,
+                                                 gint64           id,
+                                                 GError         **error);
+gboolean        sd_notetype_get_usage           (SdCollection    *collection,
+                                                 gint64           id,
+                                                 SdNotetypeUsage *usage,
+                                                 GError         **error);
+gint64          sd_notetype_count_template_cards (SdCollection   *collection,
+                                                 gint64           id,
+                                                 guint            ord,
+                                                 GError         **error);
+gint64          sd_notetype_count_field_notes   (SdCollection    *collection,
+                                                 gint64           id,
+                                                 guint            ord,
+                                                 GError         **error);
+gint64          sd_notetype_first_note_id       (SdCollection    *collection,
+                                                 gint64           id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdNotetype, sd_notetype_free)
 
