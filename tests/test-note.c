@@ -39,6 +39,28 @@ test_guid_and_tags (void)
   g_assert_cmpstr (none, ==, "");
 }
 
+/* U+3000 separates tags; the kana that share its first byte stay whole, and
+ * duplicates go case-insensitively in any script, as many as there are. */
+static void
+test_tags_unicode (void)
+{
+  g_auto(GStrv) kana = sd_note_split_tags ("ひらがな\u3000日本語 カタカナ\tÉcole école");
+  g_autoptr(GString) many = g_string_new (NULL);
+  g_auto(GStrv) split = NULL;
+
+  g_assert_cmpuint (g_strv_length (kana), ==, 4);
+  g_assert_cmpstr (kana[0], ==, "ひらがな");
+  g_assert_cmpstr (kana[1], ==, "日本語");
+  g_assert_cmpstr (kana[2], ==, "カタカナ");
+  g_assert_cmpstr (kana[3], ==, "École");
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (many, "tag%u Tag%u ", i % 20, i % 20);
+  split = sd_note_split_tags (many->str);
+  g_assert_cmpuint (g_strv_length (split), ==, 20);
+  g_assert_cmpstr (split[19], ==, "tag19");
+}
+
 static void
 test_note_roundtrip (void)
 {
@@ -299,6 +321,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/studydeck/note/guid-and-tags", test_guid_and_tags);
+  g_test_add_func ("/studydeck/note/tags-unicode", test_tags_unicode);
   g_test_add_func ("/studydeck/note/roundtrip", test_note_roundtrip);
   g_test_add_func ("/studydeck/note/refusals", test_note_refusals);
   g_test_add_func ("/studydeck/note/cards-and-revlog", test_cards_and_revlog);

@@ -42,34 +42,53 @@ static gboolean id_taken (SdCollection *collection,
 #define CHECK_EVERY 256
 
 /* ------------------------------------------------------------------------ */
-/* A small open-addressing map from Anki ids to ours. */
+/* A small open-addressing map from Anki ids to ours. Key and value share a
+ * slot, so a lookup touches one cache line; the maps for notes and cards
+ * are sized from the package's row counts before they fill, so a large
+ * import never rehashes them. */
+
+/* Marks a free slot; a key with this value is kept beside the table. */
+#define ID_MAP_FREE G_MININT64
 
 typedef struct
 {
-  gint64 *keys;
-  gint64 *values;
-  guint8 *used;
-  gsize   size;   /* power of two */
-  gsize   count;
+  gint64 key;
+  gint64 value;
+} IdSlot;
+
+typedef struct
+{
+  IdSlot   *slots;
+  gsize     size;   /* power of two */
+  gsize     count;
+  gboolean  has_free_key;
+  gint64    free_key_value;
 } IdMap;
+
+static void
+id_map_alloc (IdMap *map,
+              gsize  size)
+{
+  map->size = size;
+  map->count = 0;
+  map->slots = g_new (IdSlot, size);
+  for (gsize i = 0; i < size; i++)
+    map->slots[i].key = ID_MAP_FREE;
+}
 
 static void
 id_map_init (IdMap *map)
 {
-  map->size = 64;
-  map->count = 0;
-  map->keys = g_new (gint64, map->size);
-  map->values = g_new (gint64, map->size);
-  map->used = g_new0 (guint8, map->size);
+  id_map_alloc (map, 64);
+  map->has_free_key = FALSE;
 }
 
 static void
 id_map_clear (IdMap *map)
 {
-  g_clear_pointer (&map->keys, g_free);
-  g_clear_pointer (&map->values, g_free);
-  g_clear_pointer (&map->used, g_free);
+  g_clear_pointer (&map->slots, g_free);
   map->size = map->count = 0;
+  map->has_free_key = FALSE;
 }
 
 static inline gsize
@@ -85,20 +104,25 @@ id_hash (gint64 key)
 
 static void id_map_insert (IdMap *map, gint64 key, gint64 value);
 
+/* Makes room for @count keys at most three quarters full. */
 static void
-id_map_grow (IdMap *map)
+id_map_reserve (IdMap *map,
+                gsize  count)
 {
-  IdMap bigger = { NULL };
+  IdSlot *old = map->slots;
+  gsize old_size = map->size;
+  gsize size = map->size;
 
-  bigger.size = map->size * 2;
-  bigger.keys = g_new (gint64, bigger.size);
-  bigger.values = g_new (gint64, bigger.size);
-  bigger.used = g_new0 (guint8, bigger.size);
-  for (gsize i = 0; i < map->size; i++)
-    if (map->used[i])
-      id_map_insert (&bigger, map->keys[i], map->values[i]);
-  id_map_clear (map);
-  *map = bigger;
+  while ((count + 1) * 4 > size * 3)
+    size *= 2;
+  if (size == old_size)
+    return;
+
+  id_map_alloc (map, size);
+  for (gsize i = 0; i < old_size; i++)
+    if (old[i].key != ID_MAP_FREE)
+      id_map_insert (map, old[i].key, old[i].value);
+  g_free (old);
 }
 
 static void
@@ -106,19 +130,25 @@ id_map_insert (IdMap  *map,
                gint64  key,
                gint64  value)
 {
-  gsize i;
+  gsize mask, i;
 
+  if (G_UNLIKELY (key == ID_MAP_FREE))
+    {
+      map->has_free_key = TRUE;
+      map->free_key_value = value;
+      return;
+    }
   if ((map->count + 1) * 4 > map->size * 3)
-    id_map_grow (map);
-  for (i = id_hash (key) & (map->size - 1); map->used[i]; i = (i + 1) & (map->size - 1))
-    if (map->keys[i] == key)
+    id_map_reserve (map, map->count * 2);
+  mask = map->size - 1;
+  for (i = id_hash (key) & mask; map->slots[i].key != ID_MAP_FREE; i = (i + 1) & mask)
+    if (map->slots[i].key == key)
       {
-        map->values[i] = value;
+        map->slots[i].value = value;
         return;
       }
-  map->used[i] = 1;
-  map->keys[i] = key;
-  map->values[i] = value;
+  map->slots[i].key = key;
+  map->slots[i].value = value;
   map->count++;
 }
 
@@ -127,11 +157,19 @@ id_map_lookup (const IdMap *map,
                gint64       key,
                gint64      *value)
 {
-  for (gsize i = id_hash (key) & (map->size - 1); map->used[i]; i = (i + 1) & (map->size - 1))
-    if (map->keys[i] == key)
+  gsize mask = map->size - 1;
+
+  if (G_UNLIKELY (key == ID_MAP_FREE))
+    {
+      if (map->has_free_key && value != NULL)
+        *value = map->free_key_value;
+      return map->has_free_key;
+    }
+  for (gsize i = id_hash (key) & mask; map->slots[i].key != ID_MAP_FREE; i = (i + 1) & mask)
+    if (map->slots[i].key == key)
       {
         if (value != NULL)
-          *value = map->values[i];
+          *value = map->slots[i].value;
         return TRUE;
       }
   return FALSE;
@@ -380,7 +418,34 @@ source_notetype_free (SourceNotetype *nt)
   g_free (nt);
 }
 
+/* One value of a row for a bulk insert (see bulk_insert()). */
+typedef enum
+{
+  CELL_NULL,
+  CELL_INT,
+  CELL_DOUBLE,
+  CELL_TEXT,
+} CellKind;
+
 typedef struct
+{
+  CellKind    kind;
+  gint64      i;
+  double      d;
+  const char *s;     /* valid until the next row */
+} Cell;
+
+/* The widest table written in bulk: cards. */
+#define ROW_COLUMNS 20
+
+typedef struct _Import Import;
+
+/* Maps the package's next row into imp->row; *has_row stays FALSE at the end. */
+typedef gboolean (*RowFunc) (Import    *imp,
+                             gboolean  *has_row,
+                             GError   **error);
+
+struct _Import
 {
   SdCollection     *collection;
   SdAnkiPackage    *package;
@@ -424,7 +489,17 @@ typedef struct
   gboolean          fresh_ids;
   IdMap             new_note_cards;   /* note id * 1000 + ord of cards added to new notes */
   IdMap             new_notes;        /* our ids of notes this import added */
-} Import;
+
+  /* The bulk insert under way (see bulk_insert()). */
+  sqlite3_stmt     *rows_src;         /* the package's rows */
+  RowFunc           next_row;
+  Cell              row[ROW_COLUMNS]; /* the mapped row */
+  GPtrArray        *row_strings;      /* text the row points to */
+  GError           *row_error;        /* why the mapping stopped */
+  gint64            row_source_id;    /* what the row came from, for messages */
+  const char       *row_guid;
+  GString          *card_extra;
+};
 
 static void
 import_clear (Import *imp)
@@ -461,6 +536,11 @@ import_clear (Import *imp)
   id_map_clear (&imp->card_map);
   id_map_clear (&imp->new_note_cards);
   id_map_clear (&imp->new_notes);
+  g_clear_pointer (&imp->rows_src, sd_sqlite3_stmt_finalize);
+  g_clear_pointer (&imp->row_strings, g_ptr_array_unref);
+  g_clear_error (&imp->row_error);
+  if (imp->card_extra != NULL)
+    g_string_free (g_steal_pointer (&imp->card_extra), TRUE);
 }
 
 static gboolean
@@ -488,6 +568,251 @@ tick (Import  *imp,
   if (imp->progress != NULL)
     imp->progress (imp->done, imp->total, imp->progress_data);
   return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Bulk inserts.
+ *
+ * Each of the large tables is written by one INSERT … SELECT from
+ * sd_import_rows, a table-valued function whose rows imp->next_row maps
+ * from the package one at a time. An INSERT of one small row costs mostly
+ * its own setup: cursors on the table and each index, a statement journal,
+ * the foreign-key checks. One statement for all rows pays that once, which
+ * takes about a third off writing a large package. SQLite writes each row
+ * before it asks for the next, so the mapping sees the rows written so far
+ * and may look things up in the collection exactly as a loop of single
+ * INSERTs would. */
+
+#define ROWS_MODULE "sd_import_rows"
+
+typedef struct
+{
+  sqlite3_vtab  base;
+  Import       *imp;
+} RowsTable;
+
+typedef struct
+{
+  sqlite3_vtab_cursor  base;
+  sqlite3_int64        rowid;
+  gboolean             eof;
+} RowsCursor;
+
+static int
+rows_connect (sqlite3             *db,
+              void                *aux,
+              int                  argc,
+              const char * const  *argv,
+              sqlite3_vtab       **vtab,
+              char               **err)
+{
+  RowsTable *table;
+  int rc;
+
+  G_STATIC_ASSERT (ROW_COLUMNS == 20);
+  rc = sqlite3_declare_vtab (db, "CREATE TABLE x (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9,"
+                                 " c10, c11, c12, c13, c14, c15, c16, c17, c18, c19)");
+  if (rc != SQLITE_OK)
+    return rc;
+  table = sqlite3_malloc (sizeof *table);
+  if (table == NULL)
+    return SQLITE_NOMEM;
+  memset (table, 0, sizeof *table);
+  table->imp = aux;
+  *vtab = &table->base;
+  return SQLITE_OK;
+}
+
+static int
+rows_disconnect (sqlite3_vtab *vtab)
+{
+  sqlite3_free (vtab);
+  return SQLITE_OK;
+}
+
+static int
+rows_best_index (sqlite3_vtab       *vtab,
+                 sqlite3_index_info *info)
+{
+  info->estimatedCost = 1e6;
+  return SQLITE_OK;
+}
+
+static int
+rows_open (sqlite3_vtab         *vtab,
+           sqlite3_vtab_cursor **cursor)
+{
+  RowsCursor *rows = sqlite3_malloc (sizeof *rows);
+
+  if (rows == NULL)
+    return SQLITE_NOMEM;
+  memset (rows, 0, sizeof *rows);
+  *cursor = &rows->base;
+  return SQLITE_OK;
+}
+
+static int
+rows_close (sqlite3_vtab_cursor *cursor)
+{
+  sqlite3_free (cursor);
+  return SQLITE_OK;
+}
+
+static int
+rows_next (sqlite3_vtab_cursor *cursor)
+{
+  RowsCursor *rows = (RowsCursor *) cursor;
+  Import *imp = ((RowsTable *) cursor->pVtab)->imp;
+  gboolean has_row = FALSE;
+
+  g_ptr_array_set_size (imp->row_strings, 0);
+  for (guint i = 0; i < ROW_COLUMNS; i++)
+    imp->row[i].kind = CELL_NULL;
+  if (!imp->next_row (imp, &has_row, &imp->row_error))
+    {
+      /* bulk_insert() reports imp->row_error itself; this is for SQLite. */
+      sqlite3_free (cursor->pVtab->zErrMsg);
+      cursor->pVtab->zErrMsg = sqlite3_mprintf ("%s", imp->row_error->message);
+      return SQLITE_ERROR;
+    }
+  rows->eof = !has_row;
+  rows->rowid++;
+  return SQLITE_OK;
+}
+
+static int
+rows_filter (sqlite3_vtab_cursor  *cursor,
+             int                   index,
+             const char           *index_name,
+             int                   argc,
+             sqlite3_value       **argv)
+{
+  ((RowsCursor *) cursor)->rowid = 0;
+  return rows_next (cursor);
+}
+
+static int
+rows_eof (sqlite3_vtab_cursor *cursor)
+{
+  return ((RowsCursor *) cursor)->eof;
+}
+
+static int
+rows_column (sqlite3_vtab_cursor *cursor,
+             sqlite3_context     *context,
+             int                  column)
+{
+  const Cell *cell = &((RowsTable *) cursor->pVtab)->imp->row[column];
+
+  switch (cell->kind)
+    {
+    case CELL_INT:
+      sqlite3_result_int64 (context, cell->i);
+      break;
+    case CELL_DOUBLE:
+      sqlite3_result_double (context, cell->d);
+      break;
+    case CELL_TEXT:
+      sqlite3_result_text (context, cell->s, -1, SQLITE_TRANSIENT);
+      break;
+    case CELL_NULL:
+    default:
+      sqlite3_result_null (context);
+      break;
+    }
+  return SQLITE_OK;
+}
+
+static int
+rows_rowid (sqlite3_vtab_cursor *cursor,
+            sqlite_int64        *rowid)
+{
+  *rowid = ((RowsCursor *) cursor)->rowid;
+  return SQLITE_OK;
+}
+
+/* Eponymous only: no xCreate, so it exists as a table-valued function. */
+static sqlite3_module rows_module = {
+  .iVersion = 0,
+  .xConnect = rows_connect,
+  .xBestIndex = rows_best_index,
+  .xDisconnect = rows_disconnect,
+  .xOpen = rows_open,
+  .xClose = rows_close,
+  .xFilter = rows_filter,
+  .xNext = rows_next,
+  .xEof = rows_eof,
+  .xColumn = rows_column,
+  .xRowid = rows_rowid,
+};
+
+static inline void
+cell_int (Import *imp,
+          guint   column,
+          gint64  value)
+{
+  imp->row[column].kind = CELL_INT;
+  imp->row[column].i = value;
+}
+
+static inline void
+cell_double (Import *imp,
+             guint   column,
+             double  value)
+{
+  imp->row[column].kind = CELL_DOUBLE;
+  imp->row[column].d = value;
+}
+
+/* @text is borrowed; it must stay valid until the next row. */
+static inline void
+cell_text (Import     *imp,
+           guint       column,
+           const char *text)
+{
+  imp->row[column].kind = text != NULL ? CELL_TEXT : CELL_NULL;
+  imp->row[column].s = text;
+}
+
+/* Like cell_text(), taking @text, which is freed with the row. */
+static inline void
+cell_text_take (Import *imp,
+                guint   column,
+                char   *text)
+{
+  g_ptr_array_add (imp->row_strings, text);
+  cell_text (imp, column, text);
+}
+
+/* Runs @sql, an INSERT … SELECT from sd_import_rows, with @next_row
+ * mapping the rows. A failed insert gets @blame's prefix, naming the row. */
+static gboolean
+bulk_insert (Import      *imp,
+             const char  *sql,
+             RowFunc      next_row,
+             void       (*blame) (Import *imp, GError **error),
+             GError     **error)
+{
+  sqlite3 *db = sd_collection_get_db (imp->collection);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  imp->next_row = next_row;
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return sd_collection_set_error (imp->collection, error);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+  if (imp->row_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&imp->row_error));
+  else
+    {
+      sd_collection_set_error (imp->collection, error);
+      if (blame != NULL)
+        blame (imp, error);
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -2008,16 +2333,18 @@ media_regex (void)
   return regex;
 }
 
+/* Adds the media names that @len bytes of field text refer to. */
 static void
 collect_media_refs (GHashTable *refs,
-                    const char *text)
+                    const char *text,
+                    gsize       len)
 {
   g_autoptr(GMatchInfo) match = NULL;
 
-  if (strchr (text, '<') == NULL && strstr (text, "[sound:") == NULL)
+  if (memchr (text, '<', len) == NULL && g_strstr_len (text, (gssize) len, "[sound:") == NULL)
     return;
 
-  g_regex_match (media_regex (), text, 0, &match);
+  g_regex_match_full (media_regex (), text, (gssize) len, 0, 0, &match, NULL);
   while (g_match_info_matches (match))
     {
       for (int group = 1; group <= 4; group++)
@@ -2035,6 +2362,22 @@ collect_media_refs (GHashTable *refs,
             }
         }
       g_match_info_next (match, NULL);
+    }
+}
+
+/* The same for each of the fields in @joined. */
+static void
+collect_media_refs_joined (GHashTable *refs,
+                           const char *joined)
+{
+  for (const char *field = joined;;)
+    {
+      const char *end = strchr (field, SD_NOTE_FIELD_SEPARATOR[0]);
+
+      collect_media_refs (refs, field, end != NULL ? (gsize) (end - field) : strlen (field));
+      if (end == NULL)
+        break;
+      field = end + 1;
     }
 }
 
@@ -2128,20 +2471,6 @@ id_taken (SdCollection *collection,
   return taken;
 }
 
-/* sd_note_insert() loads the note type for every note to check it; here it
- * is checked once per note type and the row is written directly, with the
- * same sort field and checksum rules (sd-html-text.h). */
-static gboolean
-insert_note (Import      *imp,
-             SdNote      *note,
-             SdNotetype  *notetype,
-             GError     **error)
-{
-  if (note->id == 0)
-    note->id = sd_collection_new_id (imp->collection, "notes");
-  return sd_note_insert_for_type (imp->collection, note, notetype, error);
-}
-
 static gboolean
 id_free (Import     *imp,
          const char *sql,
@@ -2153,19 +2482,164 @@ id_free (Import     *imp,
   return !id_taken (imp->collection, sql, id);
 }
 
+/* Most notes are printable ASCII: their joined fields are already what
+ * splitting, normalising and joining them again would give. */
 static gboolean
-import_notes (Import  *imp,
-              GError **error)
+plain_fields (const char *flds,
+              gsize       len)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 max_id = (imp->now + 86400) * 1000;
-  gboolean want_refs = imp->media_entries->len > 0;
-  int rc;
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar) flds[i];
 
-  if (sqlite3_prepare_v2 (imp->src,
-                          "SELECT id, guid, mid, mod, tags, flds, flags, data FROM notes ORDER BY id",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return src_error (imp, error);
+      if ((c < 0x20 && c != '\n' && c != '\t' && c != SD_NOTE_FIELD_SEPARATOR[0]) || c >= 0x7f)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A note's fields checked against its note type and normalised as Anki
+ * normalises them (normalize_field), joined by U+001F again. */
+static char *
+note_fields (Import      *imp,
+             SdNotetype  *notetype,
+             gint64       source_id,
+             const char  *guid,
+             const char  *flds,
+             gsize        len,
+             GError     **error)
+{
+  g_autofree char *joined = g_strndup (flds != NULL ? flds : "", len);
+  g_auto(GStrv) fields = NULL;
+  guint n_fields = 1;
+
+  /* Empty text has no fields, as g_strsplit() sees it. */
+  if (flds != NULL && len > 0 && plain_fields (flds, len))
+    {
+      for (gsize i = 0; i < len; i++)
+        n_fields += flds[i] == SD_NOTE_FIELD_SEPARATOR[0];
+      if (n_fields == notetype->fields->len)
+        return g_steal_pointer (&joined);
+    }
+  else
+    {
+      fields = g_strsplit (joined, SD_NOTE_FIELD_SEPARATOR, -1);
+      n_fields = g_strv_length (fields);
+      if (flds != NULL && memchr (flds, '\0', len) != NULL)
+        {
+          g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_INVALID,
+                       _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”) contains a NUL byte"),
+                       imp->name, source_id, guid);
+          return NULL;
+        }
+    }
+
+  if (n_fields != notetype->fields->len)
+    {
+      g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_INVALID,
+                   _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”) has %u fields but its "
+                     "note type “%s” has %u"),
+                   imp->name, source_id, guid, n_fields, notetype->name,
+                   notetype->fields->len);
+      return NULL;
+    }
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      char *normalized;
+
+      if (!g_utf8_validate (fields[i], -1, NULL))
+        {
+          const SdField *field = g_ptr_array_index (notetype->fields, i);
+          g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_INVALID,
+                       _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”) is not valid UTF-8 "
+                         "text in its field “%s”"),
+                       imp->name, source_id, guid, field->name);
+          return NULL;
+        }
+      normalized = normalize_field (fields[i]);
+      g_free (fields[i]);
+      fields[i] = normalized;
+    }
+  return g_strjoinv (SD_NOTE_FIELD_SEPARATOR, fields);
+}
+
+/* Field @n of fields joined by U+001F; the fields must have that many. */
+static char *
+joined_field (const char *joined,
+              guint       n)
+{
+  const char *start = joined;
+  const char *end;
+
+  for (; n > 0; n--)
+    start = strchr (start, SD_NOTE_FIELD_SEPARATOR[0]) + 1;
+  end = strchr (start, SD_NOTE_FIELD_SEPARATOR[0]);
+  return end != NULL ? g_strndup (start, (gsize) (end - start)) : g_strdup (start);
+}
+
+/* A note whose guid the collection has: the newer one wins. */
+static gboolean
+merge_note (Import      *imp,
+            gint64       existing_id,
+            gint64       source_id,
+            SdNotetype  *notetype,
+            gint64       mod,
+            const char  *fields,
+            const char  *tags,
+            GError     **error)
+{
+  g_autoptr(SdNote) existing = sd_note_load (imp->collection, existing_id, error);
+
+  if (existing == NULL)
+    return FALSE;
+  id_map_insert (&imp->note_map, source_id, existing_id);
+
+  if (mod <= existing->mtime || existing->notetype_id != notetype->id)
+    {
+      /* Older, the same, or of another note type (a conflict Anki also
+       * leaves alone). */
+      imp->stats.skipped++;
+      return TRUE;
+    }
+
+  g_strfreev (existing->fields);
+  existing->fields = g_strsplit (fields, SD_NOTE_FIELD_SEPARATOR, -1);
+  g_strfreev (existing->tags);
+  existing->tags = sd_note_split_tags (tags);
+  if (!sd_note_update (imp->collection, existing, error))
+    {
+      g_prefix_error (error, _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”): "),
+                      imp->name, source_id, existing->guid);
+      return FALSE;
+    }
+  imp->stats.updated++;
+  if (imp->media_entries->len > 0)
+    {
+      collect_media_refs_joined (imp->media_refs, fields);
+      g_array_append_val (imp->touched_notes, existing_id);
+    }
+  return TRUE;
+}
+
+/* Columns c0… of the row next_note() maps. */
+static const char insert_notes_sql[] =
+  "INSERT INTO notes (id, guid, notetype_id, fields, sort_field, checksum, tags, mtime,"
+  " source_heading, anki_extra)"
+  " SELECT c0, c1, c2, c3, c4, c5, c6, c7, '', c8 FROM " ROWS_MODULE;
+
+/* The next note to add; notes the collection has already are merged on
+ * the way. The row is what sd_note_insert() writes, with the same sort
+ * field and checksum rules (sd-html-text.h); the note type is checked once
+ * for all its notes instead of being loaded for each. */
+static gboolean
+next_note (Import    *imp,
+           gboolean  *has_row,
+           GError   **error)
+{
+  sqlite3_stmt *stmt = imp->rows_src;
+  gint64 max_id = (imp->now + 86400) * 1000;
+  int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -2180,10 +2654,12 @@ import_notes (Import  *imp,
       const char *data = (const char *) sqlite3_column_text (stmt, 7);
       SourceNotetype *nt = g_hash_table_lookup (imp->notetypes, &mid);
       SdNotetype *notetype = nt->notetype;
-      g_auto(GStrv) raw_fields = NULL;
-      g_autoptr(SdNote) note = NULL;
-      guint n_fields;
-      gint64 existing_id;
+      g_autofree char *fields = NULL;
+      g_autofree char *first = NULL;
+      g_autofree char *sort_text = NULL;
+      g_auto(GStrv) split_tags = NULL;
+      guint sort_field;
+      gint64 existing_id, id;
 
       if (guid == NULL || guid[0] == '\0' || !g_utf8_validate (guid, -1, NULL))
         {
@@ -2193,44 +2669,10 @@ import_notes (Import  *imp,
           return FALSE;
         }
 
-      {
-        g_autofree char *joined = g_strndup (flds != NULL ? flds : "", (gsize) MAX (flds_len, 0));
-        raw_fields = g_strsplit (joined, SD_NOTE_FIELD_SEPARATOR, -1);
-      }
-      n_fields = g_strv_length (raw_fields);
-      if (flds_len >= 0 && flds != NULL && memchr (flds, '\0', (size_t) flds_len) != NULL)
-        {
-          g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_INVALID,
-                       _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”) contains a NUL byte"),
-                       imp->name, source_id, guid);
-          return FALSE;
-        }
-      if (n_fields != notetype->fields->len)
-        {
-          g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_INVALID,
-                       _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”) has %u fields but its "
-                         "note type “%s” has %u"),
-                       imp->name, source_id, guid, n_fields, notetype->name,
-                       notetype->fields->len);
-          return FALSE;
-        }
-      for (guint i = 0; i < n_fields; i++)
-        {
-          char *normalized;
-
-          if (!g_utf8_validate (raw_fields[i], -1, NULL))
-            {
-              const SdField *field = g_ptr_array_index (notetype->fields, i);
-              g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_INVALID,
-                           _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”) is not valid UTF-8 "
-                             "text in its field “%s”"),
-                           imp->name, source_id, guid, field->name);
-              return FALSE;
-            }
-          normalized = normalize_field (raw_fields[i]);
-          g_free (raw_fields[i]);
-          raw_fields[i] = normalized;
-        }
+      fields = note_fields (imp, notetype, source_id, guid, flds, (gsize) MAX (flds_len, 0),
+                            error);
+      if (fields == NULL)
+        return FALSE;
       if (tags != NULL && !g_utf8_validate (tags, -1, NULL))
         {
           g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_INVALID,
@@ -2243,88 +2685,89 @@ import_notes (Import  *imp,
       existing_id = sd_note_find_by_guid (imp->collection, guid);
       if (existing_id != 0)
         {
-          g_autoptr(SdNote) existing = sd_note_load (imp->collection, existing_id, error);
-
-          if (existing == NULL)
-            return FALSE;
-          id_map_insert (&imp->note_map, source_id, existing_id);
-
-          if (mod <= existing->mtime || existing->notetype_id != notetype->id)
-            {
-              /* Older, the same, or of another note type (a conflict Anki
-               * also leaves alone). */
-              imp->stats.skipped++;
-            }
-          else
-            {
-              g_strfreev (existing->fields);
-              existing->fields = g_steal_pointer (&raw_fields);
-              g_strfreev (existing->tags);
-              existing->tags = sd_note_split_tags (tags);
-              if (!sd_note_update (imp->collection, existing, error))
-                {
-                  g_prefix_error (error, _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”): "),
-                                  imp->name, source_id, guid);
-                  return FALSE;
-                }
-              imp->stats.updated++;
-              if (want_refs)
-                {
-                  for (guint i = 0; existing->fields[i] != NULL; i++)
-                    collect_media_refs (imp->media_refs, existing->fields[i]);
-                  g_array_append_val (imp->touched_notes, existing_id);
-                }
-            }
-          if (!tick (imp, error))
+          if (!merge_note (imp, existing_id, source_id, notetype, mod, fields, tags, error)
+              || !tick (imp, error))
             return FALSE;
           continue;
         }
 
-      note = g_new0 (SdNote, 1);
-      note->guid = g_strdup (guid);
-      note->notetype_id = notetype->id;
-      note->fields = g_steal_pointer (&raw_fields);
-      note->tags = sd_note_split_tags (tags);
-      note->mtime = mod > 0 ? mod : imp->now;
-      note->source_heading = g_strdup ("");
+      if (source_id > 0 && source_id <= max_id
+          && id_free (imp, "SELECT 1 FROM notes WHERE id = ?", imp->max_note_id, source_id))
+        id = source_id;
+      else
+        {
+          imp->fresh_ids = TRUE;
+          id = sd_collection_new_id (imp->collection, "notes");
+        }
+
+      first = joined_field (fields, 0);
+      sort_field = MIN (notetype->sort_field, notetype->fields->len - 1);
+      if (sort_field > 0)
+        sort_text = joined_field (fields, sort_field);
+      split_tags = sd_note_split_tags (tags);
+      cell_int (imp, 0, id);
+      cell_text (imp, 1, guid);
+      cell_int (imp, 2, notetype->id);
+      cell_text (imp, 3, fields);
+      cell_text_take (imp, 4, sd_html_text_sort_field (sort_text != NULL ? sort_text : first));
+      cell_int (imp, 5, sd_html_text_field_checksum (first));
+      cell_text_take (imp, 6, sd_note_join_tags ((const char * const *) split_tags));
+      cell_int (imp, 7, mod > 0 ? mod : imp->now);
       if (flags != 0 || (data != NULL && data[0] != '\0'))
         {
           g_autoptr(JsonObject) extra = json_object_new ();
           json_object_set_int_member (extra, "flags", flags);
           json_object_set_string_member (extra, "data", data != NULL && g_utf8_validate (data, -1, NULL)
                                                         ? data : "");
-          note->anki_extra = json_object_to_text (extra);
+          cell_text_take (imp, 8, json_object_to_text (extra));
         }
       else
-        note->anki_extra = g_strdup ("");
+        cell_text (imp, 8, "");
 
-      if (source_id > 0 && source_id <= max_id
-          && id_free (imp, "SELECT 1 FROM notes WHERE id = ?", imp->max_note_id, source_id))
-        note->id = source_id;
-      else
-        imp->fresh_ids = TRUE;
-
-      if (!insert_note (imp, note, notetype, error))
-        {
-          g_prefix_error (error, _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”): "),
-                          imp->name, source_id, guid);
-          return FALSE;
-        }
-      id_map_insert (&imp->note_map, source_id, note->id);
-      id_map_insert (&imp->new_notes, note->id, 1);
+      id_map_insert (&imp->note_map, source_id, id);
+      id_map_insert (&imp->new_notes, id, 1);
       imp->stats.notes++;
-      if (want_refs)
+      if (imp->media_entries->len > 0)
         {
-          for (guint i = 0; note->fields[i] != NULL; i++)
-            collect_media_refs (imp->media_refs, note->fields[i]);
-          g_array_append_val (imp->touched_notes, note->id);
+          collect_media_refs_joined (imp->media_refs, fields);
+          g_array_append_val (imp->touched_notes, id);
         }
-      if (!tick (imp, error))
-        return FALSE;
+      /* The fields stay with the row until SQLite has copied them. */
+      g_ptr_array_add (imp->row_strings, g_steal_pointer (&fields));
+      imp->row_source_id = source_id;
+      imp->row_guid = guid;
+      *has_row = TRUE;
+      return tick (imp, error);
     }
   if (rc != SQLITE_DONE)
     return src_error (imp, error);
   return TRUE;
+}
+
+static void
+blame_note (Import  *imp,
+            GError **error)
+{
+  g_prefix_error (error, _("“%s”: note %" G_GINT64_FORMAT " (guid “%s”): "),
+                  imp->name, imp->row_source_id, imp->row_guid);
+}
+
+static gboolean
+import_notes (Import  *imp,
+              GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (imp->src,
+                          "SELECT id, guid, mid, mod, tags, flds, flags, data FROM notes ORDER BY id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return src_error (imp, error);
+
+  imp->rows_src = stmt;
+  ok = bulk_insert (imp, insert_notes_sql, next_note, blame_note, error);
+  imp->rows_src = NULL;
+  return ok;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2565,19 +3008,81 @@ restored_queue (int      type,
     }
 }
 
-static gboolean
-import_cards (Import  *imp,
-              GError **error)
+/* Columns c0… of the row next_card() maps. */
+static const char insert_cards_sql[] =
+  "INSERT INTO cards (id, note_id, deck_id, ord, type, queue, due, interval, ease, stability,"
+  " difficulty, last_review, reps, lapses, step, flags, position, desired_retention, mtime,"
+  " anki_extra)"
+  " SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17,"
+  " c18, c19 FROM " ROWS_MODULE;
+
+/* @card as sd_card_insert() writes it. */
+static void
+card_row (Import       *imp,
+          const SdCard *card)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  cell_int (imp, 0, card->id);
+  cell_int (imp, 1, card->note_id);
+  cell_int (imp, 2, card->deck_id);
+  cell_int (imp, 3, card->ord);
+  cell_int (imp, 4, card->type);
+  cell_int (imp, 5, card->queue);
+  cell_int (imp, 6, card->due);
+  cell_int (imp, 7, card->interval);
+  cell_int (imp, 8, card->ease);
+  if (card->stability > 0)
+    {
+      cell_double (imp, 9, card->stability);
+      cell_double (imp, 10, card->difficulty);
+    }
+  if (card->last_review > 0)
+    cell_int (imp, 11, card->last_review);
+  cell_int (imp, 12, card->reps);
+  cell_int (imp, 13, card->lapses);
+  cell_int (imp, 14, card->step);
+  cell_int (imp, 15, card->flags);
+  cell_int (imp, 16, card->position);
+  if (card->desired_retention > 0)
+    cell_double (imp, 17, card->desired_retention);
+  cell_int (imp, 18, card->mtime);
+  cell_text (imp, 19, card->anki_extra != NULL ? card->anki_extra : "");
+}
+
+/* Whether a card of @note_id with template @ord is there already. */
+static gboolean
+card_exists (Import  *imp,
+             gint64   note_id,
+             int      ord)
+{
+  sqlite3_stmt *exists;
+  gboolean found;
+
+  /* A note this import added has only the cards this import added. */
+  if (id_map_lookup (&imp->new_notes, note_id, NULL))
+    return ord >= 0 && ord < 1000
+           && id_map_lookup (&imp->new_note_cards, note_id * 1000 + ord, NULL);
+
+  exists = sd_collection_prepare (imp->collection,
+                                  "SELECT 1 FROM cards WHERE note_id = ? AND ord = ?", NULL);
+  if (exists == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (exists, 1, note_id);
+  sqlite3_bind_int (exists, 2, ord);
+  found = sqlite3_step (exists) == SQLITE_ROW;
+  sqlite3_reset (exists);
+  return found;
+}
+
+/* The next card to add, skipping those whose note is not in the package
+ * and those the collection has already. */
+static gboolean
+next_card (Import    *imp,
+           gboolean  *has_row,
+           GError   **error)
+{
+  sqlite3_stmt *stmt = imp->rows_src;
   gint64 max_id = (imp->now + 86400) * 1000;
   int rc;
-
-  if (sqlite3_prepare_v2 (imp->src,
-                          "SELECT id, nid, did, ord, mod, type, queue, due, ivl, factor, reps,"
-                          " lapses, left, odue, odid, flags, data FROM cards ORDER BY id",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return src_error (imp, error);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -2595,46 +3100,19 @@ import_cards (Import  *imp,
       const char *data = (const char *) sqlite3_column_text (stmt, 16);
       gint64 home_did = odid != 0 ? odid : did;
       gint64 note_id, deck_id = SD_DECK_DEFAULT_ID;
-      g_autoptr(SdCard) card = NULL;
-      g_autoptr(GString) extra = NULL;
+      GString *extra = imp->card_extra;
+      SdCard card = { 0 };
       CardData parsed;
       gboolean day_due, valid_data;
 
-      if (!id_map_lookup (&imp->note_map, source_nid, &note_id))
+      if (!id_map_lookup (&imp->note_map, source_nid, &note_id)   /* its note is not in the package */
+          || card_exists (imp, note_id, ord))
         {
-          imp->stats.skipped++;   /* its note is not in the package */
+          imp->stats.skipped++;
           if (!tick (imp, error))
             return FALSE;
           continue;
         }
-
-      {
-        gboolean found;
-
-        /* A note this import added has only the cards this import added. */
-        if (id_map_lookup (&imp->new_notes, note_id, NULL))
-          found = ord >= 0 && ord < 1000
-                  && id_map_lookup (&imp->new_note_cards, note_id * 1000 + ord, NULL);
-        else
-          {
-            sqlite3_stmt *exists = sd_collection_prepare (imp->collection,
-                                                          "SELECT 1 FROM cards WHERE note_id = ?"
-                                                          " AND ord = ?", error);
-            if (exists == NULL)
-              return FALSE;
-            sqlite3_bind_int64 (exists, 1, note_id);
-            sqlite3_bind_int (exists, 2, ord);
-            found = sqlite3_step (exists) == SQLITE_ROW;
-            sqlite3_reset (exists);
-          }
-        if (found)
-          {
-            imp->stats.skipped++;
-            if (!tick (imp, error))
-              return FALSE;
-            continue;
-          }
-      }
 
       if (type < SD_CARD_NEW || type > SD_CARD_RELEARNING || ord < 0)
         {
@@ -2646,7 +3124,10 @@ import_cards (Import  *imp,
         }
 
       id_map_lookup (&imp->deck_map, home_did, &deck_id);
-      card = sd_card_new (note_id, deck_id, ord);
+      card.note_id = note_id;
+      card.deck_id = deck_id;
+      card.ord = ord;
+      g_string_truncate (extra, 0);
 
       /* Out of a filtered deck: the original due and the queue its type
        * implies (Anki's remove_from_filtered_deck_restoring_queue). */
@@ -2656,7 +3137,6 @@ import_cards (Import  *imp,
             due = odue;
           if (queue >= 0)
             queue = restored_queue (type, due);
-          extra = g_string_new (NULL);
           g_string_append_printf (extra, "\"odid\":%" G_GINT64_FORMAT, did);
         }
       if (queue > SD_QUEUE_DAY_LEARNING)   /* 4 = preview, only in filtered decks */
@@ -2673,15 +3153,15 @@ import_cards (Import  *imp,
       if (day_due)
         due += imp->day_delta;
 
-      card->type = type;
-      card->queue = queue;
-      card->due = due;
-      card->interval = MAX (sqlite3_column_int (stmt, 8), 0);
-      card->ease = sqlite3_column_int (stmt, 9);
-      card->reps = MAX (sqlite3_column_int (stmt, 10), 0);
-      card->lapses = MAX (sqlite3_column_int (stmt, 11), 0);
-      card->flags = sqlite3_column_int (stmt, 15);
-      card->mtime = note_mtime (mod) > 0 ? note_mtime (mod) : imp->now;
+      card.type = type;
+      card.queue = queue;
+      card.due = due;
+      card.interval = MAX (sqlite3_column_int (stmt, 8), 0);
+      card.ease = sqlite3_column_int (stmt, 9);
+      card.reps = MAX (sqlite3_column_int (stmt, 10), 0);
+      card.lapses = MAX (sqlite3_column_int (stmt, 11), 0);
+      card.flags = sqlite3_column_int (stmt, 15);
+      card.mtime = note_mtime (mod) > 0 ? note_mtime (mod) : imp->now;
 
       if (type == SD_CARD_LEARNING || type == SD_CARD_RELEARNING)
         {
@@ -2692,41 +3172,38 @@ import_cards (Import  *imp,
                         : type == SD_CARD_LEARNING ? 2 : 1;
           int remaining = left % 1000;
 
-          card->step = CLAMP (n_steps - remaining, 0, n_steps);
+          card.step = CLAMP (n_steps - remaining, 0, n_steps);
         }
       /* What we do not map stays for an export: the filtered deck, the raw
        * learning counter and cards.data, which is JSON already. */
       if (left != 0)
-        {
-          if (extra == NULL)
-            extra = g_string_new (NULL);
-          g_string_append_printf (extra, "%s\"left\":%d", extra->len ? "," : "", left);
-        }
+        g_string_append_printf (extra, "%s\"left\":%d", extra->len ? "," : "", left);
       valid_data = parse_card_data (data, &parsed);
       if (valid_data)
         {
-          if (extra == NULL)
-            extra = g_string_new (NULL);
-          g_string_append_printf (extra, "%s\"data\":%s", extra->len ? "," : "", data);
+          if (extra->len > 0)
+            g_string_append_c (extra, ',');
+          g_string_append (extra, "\"data\":");
+          g_string_append (extra, data);
         }
       if (parsed.has_pos)
-        card->position = parsed.pos;
+        card.position = parsed.pos;
       else if (type == SD_CARD_NEW)
-        card->position = due;
+        card.position = due;
 
       if (parsed.has_memory)
         {
-          card->stability = CLAMP (parsed.s, SD_FSRS_S_MIN, SD_FSRS_S_MAX);
-          card->difficulty = CLAMP (parsed.d, SD_FSRS_D_MIN, SD_FSRS_D_MAX);
-          card->last_review = parsed.lrt;
+          card.stability = CLAMP (parsed.s, SD_FSRS_S_MIN, SD_FSRS_S_MAX);
+          card.difficulty = CLAMP (parsed.d, SD_FSRS_D_MIN, SD_FSRS_D_MAX);
+          card.last_review = parsed.lrt;
         }
       else if (type != SD_CARD_NEW)
         {
-          if (!replay_card (imp, source_id, home_did, card, error))
+          if (!replay_card (imp, source_id, home_did, &card, error))
             return FALSE;
         }
 
-      if (parsed.has_memory && card->last_review == 0)
+      if (parsed.has_memory && card.last_review == 0)
         {
           g_autoptr(sqlite3_stmt) last = NULL;
 
@@ -2735,55 +3212,83 @@ import_cards (Import  *imp,
             {
               sqlite3_bind_int64 (last, 1, source_id);
               if (sqlite3_step (last) == SQLITE_ROW)
-                card->last_review = sqlite3_column_int64 (last, 0) / 1000;
+                card.last_review = sqlite3_column_int64 (last, 0) / 1000;
             }
         }
 
-      if (extra != NULL)
+      if (extra->len > 0)
         {
           g_string_prepend_c (extra, '{');
           g_string_append_c (extra, '}');
-          g_free (card->anki_extra);
-          card->anki_extra = g_string_free (g_steal_pointer (&extra), FALSE);
         }
+      card.anki_extra = extra->str;
 
       if (source_id > 0 && source_id <= max_id
           && id_free (imp, "SELECT 1 FROM cards WHERE id = ?", imp->max_card_id, source_id))
-        card->id = source_id;
+        card.id = source_id;
       else
         imp->fresh_ids = TRUE;
+      sd_card_fill_defaults (imp->collection, &card);
+      card_row (imp, &card);
 
-      if (!sd_card_insert (imp->collection, card, error))
-        {
-          g_prefix_error (error, _("“%s”: card %" G_GINT64_FORMAT ": "), imp->name, source_id);
-          return FALSE;
-        }
-      id_map_insert (&imp->card_map, source_id, card->id);
+      id_map_insert (&imp->card_map, source_id, card.id);
       if (ord < 1000)
         id_map_insert (&imp->new_note_cards, note_id * 1000 + ord, 1);
       imp->stats.cards++;
-      if (!tick (imp, error))
-        return FALSE;
+      imp->row_source_id = source_id;
+      *has_row = TRUE;
+      return tick (imp, error);
     }
   if (rc != SQLITE_DONE)
     return src_error (imp, error);
   return TRUE;
 }
 
+static void
+blame_card (Import  *imp,
+            GError **error)
+{
+  g_prefix_error (error, _("“%s”: card %" G_GINT64_FORMAT ": "), imp->name, imp->row_source_id);
+}
+
+static gboolean
+import_cards (Import  *imp,
+              GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (imp->src,
+                          "SELECT id, nid, did, ord, mod, type, queue, due, ivl, factor, reps,"
+                          " lapses, left, odue, odid, flags, data FROM cards ORDER BY id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return src_error (imp, error);
+
+  imp->rows_src = stmt;
+  ok = bulk_insert (imp, insert_cards_sql, next_card, blame_card, error);
+  imp->rows_src = NULL;
+  return ok;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Review log. */
 
-static gboolean
-import_revlog (Import  *imp,
-               GError **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+/* Columns c0… of the row next_review() maps. sd_revlog_insert() stores a
+ * difficulty only together with a stability; here only the difficulty is
+ * known. */
+static const char insert_revlog_sql[] =
+  "INSERT INTO revlog (id, card_id, rating, kind, interval, last_interval, ease, stability,"
+  " difficulty, duration_ms)"
+  " SELECT c0, c1, c2, c3, c4, c5, c6, NULL, c7, c8 FROM " ROWS_MODULE;
 
-  if (sqlite3_prepare_v2 (imp->src,
-                          "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog"
-                          " ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
-    return src_error (imp, error);
+/* The next review of a card this import added. */
+static gboolean
+next_review (Import    *imp,
+             gboolean  *has_row,
+             GError   **error)
+{
+  sqlite3_stmt *stmt = imp->rows_src;
+  int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -2792,7 +3297,6 @@ import_revlog (Import  *imp,
       int rating = sqlite3_column_int (stmt, 2);
       int kind = sqlite3_column_int (stmt, 7);
       int factor = sqlite3_column_int (stmt, 5);
-      sqlite3_stmt *insert;
 
       if (!id_map_lookup (&imp->card_map, sqlite3_column_int64 (stmt, 1), &card_id)
           || !id_free (imp, "SELECT 1 FROM revlog WHERE id = ?", imp->max_revlog_id, id)
@@ -2804,39 +3308,44 @@ import_revlog (Import  *imp,
           continue;
         }
 
-      /* sd_revlog_insert() stores a difficulty only together with a
-       * stability; here only the difficulty is known. */
-      insert = sd_collection_prepare (imp->collection,
-                                      "INSERT INTO revlog (id, card_id, rating, kind, interval,"
-                                      " last_interval, ease, stability, difficulty, duration_ms)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
-                                      error);
-      if (insert == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (insert, 1, id);
-      sqlite3_bind_int64 (insert, 2, card_id);
-      sqlite3_bind_int (insert, 3, rating);
-      sqlite3_bind_int (insert, 4, kind);
-      sqlite3_bind_int (insert, 5, sqlite3_column_int (stmt, 3));
-      sqlite3_bind_int (insert, 6, sqlite3_column_int (stmt, 4));
-      sqlite3_bind_int (insert, 7, factor);
+      cell_int (imp, 0, id);
+      cell_int (imp, 1, card_id);
+      cell_int (imp, 2, rating);
+      cell_int (imp, 3, kind);
+      cell_int (imp, 4, sqlite3_column_int (stmt, 3));
+      cell_int (imp, 5, sqlite3_column_int (stmt, 4));
+      cell_int (imp, 6, factor);
       /* With FSRS the factor column holds (D - 1) / 9 + 0.1, times 1000;
        * SM-2 ease never goes below 1300. */
       if (factor >= 100 && factor <= 1100)
-        sqlite3_bind_double (insert, 8, (factor / 1000.0 - 0.1) * 9.0 + 1.0);
-      else
-        sqlite3_bind_null (insert, 8);
-      sqlite3_bind_int (insert, 9, MAX (sqlite3_column_int (stmt, 6), 0));
-      if (!sd_collection_step_done (imp->collection, insert, error))
-        return FALSE;
+        cell_double (imp, 7, (factor / 1000.0 - 0.1) * 9.0 + 1.0);
+      cell_int (imp, 8, MAX (sqlite3_column_int (stmt, 6), 0));
 
       imp->stats.revlog++;
-      if (!tick (imp, error))
-        return FALSE;
+      *has_row = TRUE;
+      return tick (imp, error);
     }
   if (rc != SQLITE_DONE)
     return src_error (imp, error);
   return TRUE;
+}
+
+static gboolean
+import_revlog (Import  *imp,
+               GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (imp->src,
+                          "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog"
+                          " ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+    return src_error (imp, error);
+
+  imp->rows_src = stmt;
+  ok = bulk_insert (imp, insert_revlog_sql, next_review, NULL, error);
+  imp->rows_src = NULL;
+  return ok;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2935,6 +3444,7 @@ run_import (Import      *imp,
             GError     **error)
 {
   g_autoptr(SdPreset) default_preset = NULL;
+  guint64 n_notes, n_cards;
 
   if (!open_source (imp, path, error) || !read_collection_header (imp, error))
     return FALSE;
@@ -2943,9 +3453,13 @@ run_import (Import      *imp,
   imp->rollover = default_preset != NULL ? default_preset->rollover_hour : 4;
   imp->day_delta = sd_clock_day_number (imp->now, imp->rollover) - source_days_elapsed (imp);
 
-  imp->total = (guint64) src_scalar (imp, "SELECT count(*) FROM notes")
-               + (guint64) src_scalar (imp, "SELECT count(*) FROM cards")
-               + (guint64) src_scalar (imp, "SELECT count(*) FROM revlog");
+  n_notes = (guint64) src_scalar (imp, "SELECT count(*) FROM notes");
+  n_cards = (guint64) src_scalar (imp, "SELECT count(*) FROM cards");
+  imp->total = n_notes + n_cards + (guint64) src_scalar (imp, "SELECT count(*) FROM revlog");
+  id_map_reserve (&imp->note_map, n_notes);
+  id_map_reserve (&imp->new_notes, n_notes);
+  id_map_reserve (&imp->card_map, n_cards);
+  id_map_reserve (&imp->new_note_cards, n_cards);
   for (guint i = 0; i < imp->media_entries->len; i++)
     {
       const SdAnkiMediaEntry *entry = g_ptr_array_index (imp->media_entries, i);
@@ -2958,6 +3472,9 @@ run_import (Import      *imp,
   if (g_cancellable_set_error_if_cancelled (imp->cancellable, error))
     return FALSE;
 
+  if (sqlite3_create_module_v2 (sd_collection_get_db (imp->collection), ROWS_MODULE,
+                                &rows_module, imp, NULL) != SQLITE_OK)
+    return sd_collection_set_error (imp->collection, error);
   if (!sd_collection_begin (imp->collection, error))
     return FALSE;
   imp->max_note_id = sd_collection_scalar (imp->collection, "SELECT max(id) FROM notes", 0);
@@ -3036,6 +3553,8 @@ sd_anki_import_package (SdCollection      *collection,
   imp.media_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.touched_notes = g_array_new (FALSE, FALSE, sizeof (gint64));
   imp.created_media = g_ptr_array_new_with_free_func (g_free);
+  imp.row_strings = g_ptr_array_new_with_free_func (g_free);
+  imp.card_extra = g_string_new (NULL);
   id_map_init (&imp.deck_map);
   id_map_init (&imp.note_map);
   id_map_init (&imp.card_map);
@@ -3043,6 +3562,8 @@ sd_anki_import_package (SdCollection      *collection,
   id_map_init (&imp.new_notes);
 
   ok = run_import (&imp, path, error);
+  /* The module points at this import; no statement may reach it later. */
+  sqlite3_create_module_v2 (sd_collection_get_db (collection), ROWS_MODULE, NULL, NULL, NULL);
   if (!ok)
     {
       /* The rows went with the rollback; the files this import wrote go now. */

@@ -171,13 +171,17 @@ sd_card_next_position (SdCollection *collection)
                                "SELECT max(position) + 1 FROM cards", 1);
 }
 
-gboolean
-sd_card_insert (SdCollection  *collection,
-                SdCard        *card,
-                GError       **error)
+/**
+ * sd_card_fill_defaults:
+ *
+ * Gives @card what sd_card_insert() gives a card that lacks it: a fresh id,
+ * the current time, the next new-queue position and, for a new card, that
+ * position as its due. For code that writes many cards in one statement.
+ */
+void
+sd_card_fill_defaults (SdCollection *collection,
+                       SdCard       *card)
 {
-  sqlite3_stmt *stmt;
-
   if (card->id == 0)
     card->id = sd_collection_new_id (collection, "cards");
   if (card->mtime == 0)
@@ -186,6 +190,16 @@ sd_card_insert (SdCollection  *collection,
     card->position = sd_card_next_position (collection);
   if (card->queue == SD_QUEUE_NEW && card->due == 0)
     card->due = card->position;
+}
+
+gboolean
+sd_card_insert (SdCollection  *collection,
+                SdCard        *card,
+                GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  sd_card_fill_defaults (collection, card);
 
   stmt = sd_collection_prepare (collection,
                                 "INSERT INTO cards (note_id, deck_id, ord, type, queue, due,"

@@ -78,6 +78,8 @@ gboolean   sd_card_restore         (SdCollection   *collection,
                                     const SdCard   *card,
                                     GError        **error);
 gint64     sd_card_next_position   (SdCollection   *collection);
+void       sd_card_fill_defaults   (SdCollection   *collection,
+                                    SdCard         *card);
 
 GArray    *sd_card_ords_for_note   (const SdNotetype *notetype,
                                     const SdNote   *note);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "sd-clock.h"
@@ -87,33 +88,80 @@ sd_note_join_tags (const char * const *tags)
   return g_strconcat (" ", joined, " ", NULL);
 }
 
+/* Anki separates tags by white space and the ideographic space U+3000.
+ * The bytes of U+3000 are matched as one character: its lead byte E3 also
+ * starts every kana, so splitting on single bytes would cut those apart. */
+static gsize
+tag_separator_length (const char *p)
+{
+  if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+    return 1;
+  if ((guchar) p[0] == 0xe3 && (guchar) p[1] == 0x80 && (guchar) p[2] == 0x80)
+    return 3;
+  return 0;
+}
+
 /**
  * sd_note_split_tags:
  *
- * Splits on runs of whitespace and drops duplicates (case-insensitively, as
- * Anki treats tags).
+ * Splits on runs of white space (and U+3000) and drops duplicates
+ * (case-insensitively, as Anki treats tags).
  *
  * Returns: (transfer full): the tags
  */
 GStrv
 sd_note_split_tags (const char *text)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_auto(GStrv) words = g_strsplit_set (text ? text : "", " \t\r\n\u3000", -1);
+  g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) folded = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) many = NULL;
+  const char *p = text != NULL ? text : "";
 
-  for (guint i = 0; words[i] != NULL; i++)
+  for (;;)
     {
-      g_autofree char *folded = NULL;
+      const char *start;
+      gboolean ascii = TRUE;
+      gboolean seen = FALSE;
+      gsize skip;
+      char *tag, *fold;
 
-      if (words[i][0] == '\0')
-        continue;
-      folded = g_utf8_casefold (words[i], -1);
-      if (!g_hash_table_add (seen, g_steal_pointer (&folded)))
-        continue;
-      g_strv_builder_add (builder, words[i]);
+      while ((skip = tag_separator_length (p)) > 0)
+        p += skip;
+      if (*p == '\0')
+        break;
+      for (start = p; *p != '\0' && tag_separator_length (p) == 0; p++)
+        ascii = ascii && (guchar) *p < 0x80;
+
+      tag = g_strndup (start, (gsize) (p - start));
+      fold = ascii ? g_ascii_strdown (tag, -1) : g_utf8_casefold (tag, -1);
+      /* A note has a handful of tags: a linear search beats building a
+       * hash table for each of the many notes an import splits. A table
+       * takes over for the odd note with very many. */
+      if (many == NULL && folded->len == 16)
+        {
+          many = g_hash_table_new (g_str_hash, g_str_equal);
+          for (guint i = 0; i < folded->len; i++)
+            g_hash_table_add (many, g_ptr_array_index (folded, i));
+        }
+      if (many != NULL)
+        seen = g_hash_table_contains (many, fold);
+      else
+        for (guint i = 0; i < folded->len && !seen; i++)
+          seen = strcmp (g_ptr_array_index (folded, i), fold) == 0;
+      if (seen)
+        {
+          g_free (tag);
+          g_free (fold);
+          continue;
+        }
+      g_ptr_array_add (tags, tag);
+      g_ptr_array_add (folded, fold);
+      if (many != NULL)
+        g_hash_table_add (many, fold);
     }
-  return g_strv_builder_end (builder);
+
+  g_ptr_array_add (tags, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
 }
 
 static gboolean
