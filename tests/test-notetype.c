@@ -244,7 +244,8 @@ card_ords (Fixture *f,
   for (guint i = 0; i < cards->len; i++)
     {
       SdCard *card = g_ptr_array_index (cards, i);
-      g_hash_table_insert (ords, g_memdup2 (&card->id, sizeof card->id), GINT_TO_POINTER (card->ord));
+      g_hash_table_insert (ords, g_memdup2 (&card->id, sizeof card->id),
+                           GINT_TO_POINTER (card->ord));
     }
   return ords;
 }
@@ -401,7 +402,8 @@ test_templates (Fixture       *f,
   save_and_reload (f, &changes);
   g_assert_cmpuint (changes.cards_added, ==, 1);
   g_assert_cmpint (sd_deck_count_cards (f->collection, deck), ==, 3);
-  g_assert_cmpint (sd_notetype_count_template_cards (f->collection, f->notetype->id, 1, NULL), ==, 1);
+  g_assert_cmpint (sd_notetype_count_template_cards (f->collection, f->notetype->id, 1, NULL),
+                   ==, 1);
 
   /* Card types swap places; each card keeps its card type. */
   before = card_ords (f, 0);
@@ -572,6 +574,7 @@ test_file_cards_guard (Fixture       *f,
   g_autoptr(SdNotetype) basic = sd_notetype_find_stock (f->collection, SD_STOCK_BASIC, &error);
   g_autoptr(SdNotetype) found = NULL;
   g_autoptr(SdNote) note = NULL;
+  SdCardTemplate *tmpl;
   SdNotetypeUsage usage;
   SdScanStats stats;
   gint64 basic_id = basic->id;
@@ -587,8 +590,9 @@ test_file_cards_guard (Fixture       *f,
 
   /* Renaming a field and editing a template are fine ... */
   g_assert_true (sd_notetype_rename_field (basic, 0, "Question", &error));
-  g_free (((SdCardTemplate *) g_ptr_array_index (basic->templates, 0))->front);
-  ((SdCardTemplate *) g_ptr_array_index (basic->templates, 0))->front = g_strdup ("<b>{{Question}}</b>");
+  tmpl = g_ptr_array_index (basic->templates, 0);
+  g_free (tmpl->front);
+  tmpl->front = g_strdup ("<b>{{Question}}</b>");
   g_assert_true (sd_notetype_save_changes (f->collection, basic, NULL, &error));
   g_assert_no_error (error);
 

@@ -12,6 +12,7 @@
 
 #include "sd-card.h"
 #include "sd-deck.h"
+#include "sd-library.h"
 #include "sd-note.h"
 #include "sd-notetype.h"
 #include "sd-notetypes-window.h"
@@ -39,6 +40,22 @@ find_by_type (GtkWidget *root,
     }
   g_ptr_array_unref (queue);
   return found;
+}
+
+/* Whether the first widget that activates @action is sensitive, as the
+ * action's enabled state makes it. */
+static gboolean
+action_sensitive (SdNotetypesWindow *window,
+                  const char        *action)
+{
+  for (guint i = 0;; i++)
+    {
+      GtkWidget *widget = find_by_type (GTK_WIDGET (window), GTK_TYPE_ACTIONABLE, i);
+
+      g_assert_nonnull (widget);
+      if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+        return gtk_widget_get_sensitive (widget);
+    }
 }
 
 /* The first label showing @text among its words. */
@@ -166,6 +183,7 @@ test_clone_and_edit (void)
   extra = adw_message_dialog_get_extra_child (dialog);
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_by_type (extra, ADW_TYPE_COMBO_ROW, 0)), 1);
   gtk_editable_set_text (GTK_EDITABLE (find_by_type (extra, ADW_TYPE_ENTRY_ROW, 0)), "Vocabulary");
+  sd_test_screenshot (GTK_WIDGET (dialog), "notetypes-add.png");
   respond (dialog, "add");
   vocab = sd_notetype_find_by_name (collection, "Vocabulary", &error);
   g_assert_no_error (error);
@@ -353,6 +371,73 @@ test_card_types (void)
   sd_test_rm_rf (dir);
 }
 
+static void
+test_file_cards (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autofree char *notes = g_build_filename (dir, "notes", NULL);
+  g_autofree char *path = g_build_filename (notes, "cells.md", NULL);
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdNotetype) basic = sd_notetype_find_stock (collection, SD_STOCK_BASIC, &error);
+  g_autoptr(SdNotetype) cloze = sd_notetype_find_stock (collection, SD_STOCK_CLOZE, &error);
+  g_autoptr(SdNotetype) saved = NULL;
+  SdNotetypesWindow *window;
+  AdwMessageDialog *dialog;
+  SdScanStats stats;
+
+  g_mkdir_with_parents (notes, 0700);
+  sd_test_write_file (path, "# Cells\n\nWhat makes ATP?::The mitochondrion\n");
+  sd_library_add_folder (collection, notes, &error);
+  g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
+  g_assert_no_error (error);
+
+  window = sd_notetypes_window_new (NULL, collection);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (sd_notetypes_window_select_notetype (window, basic->id));
+  show_page (window, "fields");
+
+  /* The file fills the fields in order: their number and order stay, and
+   * the page says why. */
+  g_assert_false (action_sensitive (window, "field.add"));
+  g_assert_false (action_sensitive (window, "field.remove"));
+  g_assert_false (action_sensitive (window, "field.move-up"));
+  g_assert_true (action_sensitive (window, "field.rename"));
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "Cards written in your note files"));
+  g_assert_false (sd_notetypes_window_get_modified (window));
+  sd_test_screenshot (GTK_WIDGET (window), "notetypes-file-cards.png");
+
+  /* Renaming a field is fine. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "field.rename", "u", 0));
+  answer_text ("Question");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notetypes.save", NULL));
+  saved = sd_notetype_load (collection, basic->id, &error);
+  g_assert_cmpstr (((SdField *) g_ptr_array_index (saved->fields, 0))->name, ==, "Question");
+
+  /* Deleting it is refused with the reason. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notetypes.delete", NULL));
+  dialog = wait_for_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "note files"));
+  respond (dialog, "close");
+  g_clear_pointer (&saved, sd_notetype_free);
+  saved = sd_notetype_load (collection, basic->id, &error);
+  g_assert_no_error (error);
+
+  /* Cloze has its one card type; the preview shows a sample deletion. */
+  g_assert_true (sd_notetypes_window_select_notetype (window, cloze->id));
+  show_page (window, "templates");
+  g_assert_false (action_sensitive (window, "template.add"));
+  {
+    g_autofree char *text = preview_text (window);
+    g_assert_nonnull (strstr (text, "This is a [...] cloze deletion."));
+  }
+  sd_test_screenshot (GTK_WIDGET (window), "notetypes-cloze.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  sd_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -363,6 +448,7 @@ main (int    argc,
 
   g_test_add_func ("/studydeck/notetypes-window/clone-and-edit", test_clone_and_edit);
   g_test_add_func ("/studydeck/notetypes-window/card-types", test_card_types);
+  g_test_add_func ("/studydeck/notetypes-window/file-cards", test_file_cards);
 
   return g_test_run ();
 }

@@ -312,7 +312,7 @@ update_preview (SdNotetypesWindow *self)
     {
       values = sample_values (self->edited);
       gtk_label_set_label (self->preview_source_label,
-                           _("Shown with sample text: no note uses this type yet"));
+                           _("Sample text: no note uses this type yet"));
     }
 
   ord = (int) sel;
@@ -465,8 +465,10 @@ fill_templates (SdNotetypesWindow *self,
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
 
   for (guint i = 0; i < self->edited->templates->len; i++)
-    gtk_string_list_append (names,
-                            ((SdCardTemplate *) g_ptr_array_index (self->edited->templates, i))->name);
+    {
+      const SdCardTemplate *tmpl = g_ptr_array_index (self->edited->templates, i);
+      gtk_string_list_append (names, tmpl->name);
+    }
 
   self->loading = TRUE;
   gtk_drop_down_set_model (self->template_dropdown, G_LIST_MODEL (names));
@@ -720,7 +722,9 @@ static void
 request_open (SdNotetypesWindow *self,
               gint64             id)
 {
-  if (self->modified && self->edited != NULL && self->edited->id != id)
+  if (self->edited != NULL && self->edited->id == id)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  else if (self->modified && self->edited != NULL)
     ask_unsaved (self, PENDING_OPEN, id);
   else
     {
@@ -787,7 +791,9 @@ unique_name (SdNotetypesWindow *self,
 
       for (guint i = 0; i < self->notetypes->len && !taken; i++)
         {
-          g_autofree char *other = g_utf8_casefold (((SdNotetype *) g_ptr_array_index (self->notetypes, i))->name, -1);
+          const SdNotetype *notetype = g_ptr_array_index (self->notetypes, i);
+          g_autofree char *other = g_utf8_casefold (notetype->name, -1);
+
           taken = g_strcmp0 (folded, other) == 0;
         }
       if (!taken)
@@ -1293,6 +1299,7 @@ template_added_cb (GObject      *source,
   g_autofree char *back = NULL;
   g_autoptr(GError) error = NULL;
   SdNotetype *edited = self->edited;
+  const SdField *asked, *answer;
   guint n_fields, k;
 
   if (name == NULL || edited == NULL)
@@ -1308,9 +1315,10 @@ template_added_cb (GObject      *source,
    * Basic the new Card 2 is the reversed card. */
   n_fields = edited->fields->len;
   k = edited->templates->len % n_fields;
-  front = g_strdup_printf ("{{%s}}", ((SdField *) g_ptr_array_index (edited->fields, k))->name);
-  back = g_strdup_printf ("{{FrontSide}}\n\n<hr id=answer>\n\n{{%s}}",
-                          ((SdField *) g_ptr_array_index (edited->fields, (k + 1) % n_fields))->name);
+  asked = g_ptr_array_index (edited->fields, k);
+  answer = g_ptr_array_index (edited->fields, (k + 1) % n_fields);
+  front = g_strdup_printf ("{{%s}}", asked->name);
+  back = g_strdup_printf ("{{FrontSide}}\n\n<hr id=answer>\n\n{{%s}}", answer->name);
   sd_notetype_add_template (edited, valid, front, back);
   templates_changed (self, edited->templates->len - 1);
   gtk_stack_set_visible_child_name (self->editor_stack, "front");
