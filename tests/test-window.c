@@ -16,6 +16,7 @@
 #include "sd-library.h"
 #include "sd-note-cards.h"
 #include "sd-notes-list.h"
+#include "sd-notetypes-window.h"
 #include "sd-notes-pane.h"
 #include "sd-review-pane.h"
 #include "sd-stats-view.h"
@@ -383,6 +384,22 @@ test_statistics (Fixture       *fixture,
     g_assert_nonnull (export);
     g_assert_cmpint (sd_export_dialog_get_deck_id (export), ==, deck_id);
     gtk_window_destroy (GTK_WINDOW (export));
+  }
+
+  /* Note types are managed from the main menu. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.notetypes", NULL);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWindow *notetypes = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && notetypes == NULL; i++)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+        if (SD_IS_NOTETYPES_WINDOW (window))
+          notetypes = window;
+      }
+    g_assert_nonnull (notetypes);
+    gtk_window_destroy (notetypes);
   }
 }
 

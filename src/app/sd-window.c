@@ -14,6 +14,7 @@
 #include "sd-export-dialog.h"
 #include "sd-library.h"
 #include "sd-note-editor.h"
+#include "sd-notetypes-window.h"
 #include "sd-scheduler.h"
 #include "sd-stats-window.h"
 #include "sd-window-private.h"
@@ -172,6 +173,7 @@ sd_window_new (SdApplication *application,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", collection != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.statistics", collection != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", collection != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.notetypes", collection != NULL);
 
   /* Files on disk may have changed while StudyDeck was closed. */
   if (collection != NULL)
@@ -569,6 +571,18 @@ export_action (GtkWidget  *widget,
 }
 
 static void
+notetypes_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->collection == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (sd_notetypes_window_new (GTK_WINDOW (self), self->collection)));
+}
+
+static void
 show_sidebar_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -864,6 +878,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.statistics", NULL, statistics_action);
   gtk_widget_class_install_action (widget_class, "win.deck-statistics", "x", statistics_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.notetypes", NULL, notetypes_action);
   gtk_widget_class_install_action (widget_class, "win.export-deck", "x", export_action);
   gtk_widget_class_install_action (widget_class, "win.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_action);
