@@ -535,39 +535,39 @@ add_notes_folder_action (GtkWidget  *widget,
                            folder_chosen_cb, g_object_ref (self));
 }
 
-/* With a deck for the deck's menu; from the main menu, the selected deck. */
+/* Deck actions come with their deck from a deck's menu; from the main
+ * menu they act on the selected deck, or on all of them. */
+static gint64
+action_deck (SdWindow *self,
+             GVariant *parameter)
+{
+  return parameter != NULL ? g_variant_get_int64 (parameter)
+                           : sd_deck_list_get_selected (self->deck_list);
+}
+
 static void
 statistics_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
   SdWindow *self = SD_WINDOW (widget);
-  gint64 deck_id;
 
-  if (self->collection == NULL)
-    return;
-  deck_id = parameter != NULL ? g_variant_get_int64 (parameter)
-                              : sd_deck_list_get_selected (self->deck_list);
-  gtk_window_present (GTK_WINDOW (sd_stats_window_new (GTK_WINDOW (self), self->collection,
-                                                       deck_id)));
+  if (self->collection != NULL)
+    gtk_window_present (GTK_WINDOW (sd_stats_window_new (GTK_WINDOW (self), self->collection,
+                                                         action_deck (self, parameter))));
 }
 
-/* From the main menu, the selected deck (or all of them); from a deck's
- * menu, that deck. */
 static void
 export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   SdWindow *self = SD_WINDOW (widget);
-  gint64 deck_id;
 
-  if (self->collection == NULL)
-    return;
-  deck_id = parameter != NULL ? g_variant_get_int64 (parameter)
-                              : sd_deck_list_get_selected (self->deck_list);
-  gtk_window_present (GTK_WINDOW (sd_export_dialog_new (GTK_WINDOW (self), self->collection,
-                                                        deck_id, self->toast_overlay)));
+  if (self->collection != NULL)
+    gtk_window_present (GTK_WINDOW (sd_export_dialog_new (GTK_WINDOW (self), self->collection,
+                                                          action_deck (self, parameter),
+                                                          self->toast_overlay)));
 }
 
 static void
