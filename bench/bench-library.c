@@ -7,12 +7,18 @@
 
 /* The notes index on a generated folder of 10,000 notes (about 50 MB):
  * the first (cold) index, a rescan with nothing changed, a rescan after one
- * note changed, and searches.
+ * note changed, and searches, each search timed many times for its median
+ * and 95th percentile.
  *
- *   bench-library [N_NOTES]   (prints a Markdown table) */
+ *   bench-library [N_NOTES] [--corpus DIR] [--index-runs N] [--search-runs N]
+ *
+ * Prints a Markdown table. --corpus keeps the generated folder in DIR and
+ * reuses it on the next run (the same seed gives the same notes). */
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 
 #include "sd-library.h"
@@ -31,13 +37,14 @@ static const char *words[] = {
 #define VOCABULARY 4000
 
 static char *vocabulary[VOCABULARY];
-static double zipf_total;
+static double zipf_cumulative[VOCABULARY];
 
 static void
 make_vocabulary (GRand *rand)
 {
   static const char *syllables[] = { "ka", "to", "ri", "en", "mo", "sa", "lu", "pe", "di", "ran",
                                      "ve", "shi", "no", "ta", "el", "bo", "qui", "dar", "mi", "so" };
+  double total = 0;
 
   for (int i = 0; i < VOCABULARY; i++)
     {
@@ -46,7 +53,8 @@ make_vocabulary (GRand *rand)
       for (int k = 0; k < n; k++)
         g_string_append (word, syllables[g_rand_int_range (rand, 0, G_N_ELEMENTS (syllables))]);
       vocabulary[i] = g_string_free (word, FALSE);
-      zipf_total += 1.0 / (i + 1);
+      total += 1.0 / (i + 1);
+      zipf_cumulative[i] = total;
     }
 }
 
@@ -54,17 +62,23 @@ static const char *
 pick_word (GRand *rand)
 {
   double target;
+  int lo = 0;
+  int hi = VOCABULARY - 1;
 
   if (g_rand_int_range (rand, 0, 100) < 3)
     return words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))];
-  target = g_rand_double (rand) * zipf_total;
-  for (int i = 0; i < VOCABULARY; i++)
+
+  /* The first word whose cumulative weight reaches the target. */
+  target = g_rand_double (rand) * zipf_cumulative[VOCABULARY - 1];
+  while (lo < hi)
     {
-      target -= 1.0 / (i + 1);
-      if (target <= 0)
-        return vocabulary[i];
+      int mid = (lo + hi) / 2;
+      if (zipf_cumulative[mid] < target)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
-  return vocabulary[VOCABULARY - 1];
+  return vocabulary[lo];
 }
 
 static void
@@ -118,99 +132,294 @@ rm_rf (const char *path)
   g_rmdir (path);
 }
 
+static void
+remove_database (const char *db)
+{
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
+      g_unlink (path);
+    }
+}
+
+static guint64
+folder_bytes (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint64 bytes = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      GStatBuf st;
+
+      if (g_stat (child, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        bytes += folder_bytes (child);
+      else
+        bytes += st.st_size;
+    }
+  return bytes;
+}
+
+/* The peak resident size since the last reset_peak_rss (), in kB; the kernel
+ * forgets the old peak when "5" is written to clear_refs. */
+static void
+reset_peak_rss (void)
+{
+  g_file_set_contents ("/proc/self/clear_refs", "5", 1, NULL);
+}
+
+static guint64
+peak_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmHWM:");
+  return line ? g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
+
+/* User and system time of every thread so far, in ms: on a busy machine it
+ * says what the work cost when the wall clock says little. */
+static double
+cpu_ms (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The value below which p percent of the sorted samples fall (nearest rank). */
+static double
+percentile (GArray *sorted,
+            double  p)
+{
+  guint rank = (guint) (p / 100.0 * sorted->len + 0.999999);
+
+  rank = CLAMP (rank, 1, sorted->len);
+  return g_array_index (sorted, double, rank - 1);
+}
+
+static void
+print_times (const char *what,
+             GArray     *samples)
+{
+  g_array_sort (samples, compare_doubles);
+  g_print ("| %s | %.1f ms | %.1f ms | %u |\n", what, percentile (samples, 50),
+           percentile (samples, 95), samples->len);
+}
+
+typedef struct
+{
+  const char *what;
+  const char *query;
+} Query;
+
 int
 main (int    argc,
       char **argv)
 {
-  int n = argc > 1 ? atoi (argv[1]) : 10000;
-  g_autofree char *dir = g_dir_make_tmp ("studydeck-bench-notes-XXXXXX", NULL);
-  g_autofree char *notes = g_build_filename (dir, "notes", NULL);
-  g_autofree char *db = g_build_filename (dir, "collection.db", NULL);
+  g_autofree char *corpus = NULL;
+  int index_runs = 3;
+  int search_runs = 200;
+  GOptionEntry entries[] = {
+    { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus, "Keep and reuse the generated notes here", "DIR" },
+    { "index-runs", 0, 0, G_OPTION_ARG_INT, &index_runs, "Cold index this many times", "N" },
+    { "search-runs", 0, 0, G_OPTION_ARG_INT, &search_runs, "Run each search this many times", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("[N_NOTES]");
+  g_autofree char *dir = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *rare = NULL;
   g_autoptr(SdCollection) collection = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
-  /* A subject term, a prefix being typed, a phrase, three terms, and the
-   * most common word of all (the worst case: it is in every section). */
-  const char *queries[] = { "kubelet", "kube", "\"liveness probe\"", "etcd helm chart", NULL };
-  guint64 bytes = 0;
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu_samples = g_array_new (FALSE, FALSE, sizeof (double));
+  guint64 rss_index;
   SdScanStats stats;
   gint64 t;
-  double cold, warm, one;
+  int n;
 
   setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  n = argc > 1 ? atoi (argv[1]) : 10000;
+  index_runs = MAX (index_runs, 1);
+  search_runs = MAX (search_runs, 1);
+
+  if (corpus != NULL)
+    {
+      g_mkdir_with_parents (corpus, 0755);
+      dir = g_canonicalize_filename (corpus, NULL);
+    }
+  else
+    dir = g_dir_make_tmp ("studydeck-bench-notes-XXXXXX", NULL);
+  notes = g_strdup_printf ("%s/notes-%d", dir, n);
+  db = g_build_filename (dir, "collection.db", NULL);
+
+  /* The vocabulary comes first from the seed, so it is the same whether the
+   * notes are written now or were kept from an earlier run. */
   make_vocabulary (rand);
-  for (int i = 0; i < n; i++)
-    write_note (notes, i, rand);
-  {
-    g_autoptr(GDir) d = NULL;
-    for (int u = 0; u < 50; u++)
-      {
-        g_autofree char *sub = g_strdup_printf ("%s/unit-%02d", notes, u);
-        const char *name;
-        d = g_dir_open (sub, 0, NULL);
-        while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-          {
-            g_autofree char *p = g_build_filename (sub, name, NULL);
-            GStatBuf st;
-            if (g_stat (p, &st) == 0)
-              bytes += st.st_size;
-          }
-        g_clear_pointer (&d, g_dir_close);
-      }
-  }
+  if (!g_file_test (notes, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *partial = g_strconcat (notes, ".partial", NULL);
 
-  collection = sd_collection_open (db, &error);
-  g_assert_no_error (error);
-  sd_library_add_folder (collection, notes, &error);
+      rm_rf (partial);
+      for (int i = 0; i < n; i++)
+        write_note (partial, i, rand);
+      g_rename (partial, notes);
+    }
 
-  t = g_get_monotonic_time ();
-  g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
-  cold = ms_since (t);
-  g_assert_cmpuint (stats.added, ==, (guint) n);
+  /* The notes were just written or read, so they are in the page cache: "cold"
+   * is the index, not the disk. */
+  g_array_set_size (samples, 0);
+  reset_peak_rss ();
+  for (int r = 0; r < index_runs; r++)
+    {
+      double ms, cpu;
 
-  t = g_get_monotonic_time ();
-  g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
-  warm = ms_since (t);
-  g_assert_cmpuint (stats.unchanged, ==, (guint) n);
+      g_clear_object (&collection);
+      remove_database (db);
+      collection = sd_collection_open (db, &error);
+      g_assert_no_error (error);
+      sd_library_add_folder (collection, notes, &error);
+      g_assert_no_error (error);
 
-  {
-    g_autofree char *path = g_strdup_printf ("%s/unit-07/note-00007.md", notes);
-    g_autofree char *text = NULL;
-    g_file_get_contents (path, &text, NULL, NULL);
-    g_autofree char *changed = g_strconcat (text, "\nOne more line about etcd.\n", NULL);
-    g_file_set_contents (path, changed, -1, NULL);
-  }
-  t = g_get_monotonic_time ();
-  g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
-  one = ms_since (t);
-  g_assert_cmpuint (stats.updated, ==, 1);
+      t = g_get_monotonic_time ();
+      cpu = cpu_ms ();
+      g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
+      ms = ms_since (t);
+      cpu = cpu_ms () - cpu;
+      g_assert_cmpuint (stats.added, ==, (guint) n);
+      g_array_append_val (samples, ms);
+      g_array_append_val (cpu_samples, cpu);
+    }
+  rss_index = peak_rss_kb ();
+  reset_peak_rss ();
 
   g_print ("%d notes, %.1f MB, each with front matter, headings, lists, links;"
            " %d-word Zipf vocabulary plus %u subject terms\n\n",
-           n, bytes / 1e6, VOCABULARY, (guint) G_N_ELEMENTS (words));
-  g_print ("| operation | time |\n| --- | --: |\n");
-  g_print ("| cold index (read, parse, index, full-text) | %.0f ms |\n", cold);
-  g_print ("| rescan, nothing changed | %.1f ms |\n", warm);
-  g_print ("| rescan, one note changed | %.1f ms |\n", one);
+           n, folder_bytes (notes) / 1e6, VOCABULARY, (guint) G_N_ELEMENTS (words));
+  g_print ("| operation | p50 | p95 | runs |\n| --- | --: | --: | --: |\n");
+  print_times ("cold index (read, parse, index, full-text)", samples);
+  print_times ("cold index, CPU time of all threads", cpu_samples);
 
-  queries[G_N_ELEMENTS (queries) - 1] = vocabulary[0];
-  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+  g_array_set_size (samples, 0);
+  for (int r = 0; r < 20; r++)
     {
-      double best = G_MAXDOUBLE;
-      guint hits = 0;
+      double ms;
 
-      for (int r = 0; r < 10; r++)
-        {
-          g_autoptr(GPtrArray) found = NULL;
-          t = g_get_monotonic_time ();
-          found = sd_library_search (collection, queries[q], 50, &error);
-          best = MIN (best, ms_since (t));
-          hits = found->len;
-        }
-      g_print ("| search `%s` (best of 10, %u hits shown) | %.2f ms |\n", queries[q], hits, best);
+      t = g_get_monotonic_time ();
+      g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
+      ms = ms_since (t);
+      g_assert_cmpuint (stats.unchanged, ==, (guint) n);
+      g_array_append_val (samples, ms);
     }
+  print_times ("rescan, nothing changed", samples);
 
+  g_array_set_size (samples, 0);
+  for (int r = 0; r < 5; r++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/unit-07/note-00007.md", notes);
+      g_autofree char *text = NULL;
+      g_autofree char *changed = NULL;
+      double ms;
+
+      g_file_get_contents (path, &text, NULL, NULL);
+      changed = g_strdup_printf ("%s\nOne more line about etcd (%d).\n", text, r);
+      g_file_set_contents (path, changed, -1, NULL);
+
+      t = g_get_monotonic_time ();
+      g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
+      ms = ms_since (t);
+      g_assert_cmpuint (stats.updated, ==, 1);
+      g_array_append_val (samples, ms);
+
+      g_file_set_contents (path, text, -1, NULL);
+      g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
+    }
+  print_times ("rescan, one note changed", samples);
+
+  /* As typed in the notes list: the last word matches as a prefix. The rare
+   * word is the least likely of the vocabulary, the common one the tenth most
+   * likely, the most common one is in nearly every section. */
+  rare = g_strdup (vocabulary[VOCABULARY - 1]);
+  {
+    Query queries[] = {
+      { "rare word", rare },
+      { "subject term", "kubelet" },
+      { "common word", vocabulary[9] },
+      { "most common word", vocabulary[0] },
+      { "prefix", "kube" },
+      { "two-letter prefix", "ka" },
+      { "phrase", "\"liveness probe\"" },
+      { "3 terms", "etcd helm chart" },
+    };
+
+    for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+      {
+        g_autofree char *what = NULL;
+        guint hits = 0;
+        gint64 start;
+
+        g_array_set_size (samples, 0);
+        start = g_get_monotonic_time ();
+        for (int r = 0; r < search_runs + 1; r++)
+          {
+            g_autoptr(GPtrArray) found = NULL;
+            double ms;
+
+            t = g_get_monotonic_time ();
+            found = sd_library_search (collection, queries[q].query, 100, &error);
+            ms = ms_since (t);
+            g_assert_no_error (error);
+            hits = found->len;
+            /* The first run warms the statement cache. */
+            if (r > 0)
+              g_array_append_val (samples, ms);
+            /* A slow search gets fewer runs, but enough for a median. */
+            if (r >= 10 && g_get_monotonic_time () - start > 10 * G_USEC_PER_SEC)
+              break;
+          }
+        what = g_strdup_printf ("search, %s `%s` (%u hits)", queries[q].what,
+                                queries[q].query, hits);
+        print_times (what, samples);
+      }
+  }
+
+  g_print ("\npeak RSS: %.0f MB while indexing, %.0f MB while rescanning and searching\n",
+           rss_index / 1024.0, peak_rss_kb () / 1024.0);
+
+  /* A kept corpus keeps its index too, to look into; the next run starts
+   * from an empty one anyway. */
   g_clear_object (&collection);
-  rm_rf (dir);
+  if (corpus == NULL)
+    rm_rf (dir);
   return 0;
 }

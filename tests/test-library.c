@@ -7,8 +7,10 @@
 
 #include <string.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "sd-library.h"
+#include "sd-note-cards.h"
 #include "sd-test-utils.h"
 
 static SdNoteFile *
@@ -289,6 +291,133 @@ test_search_follows_changes (void)
   sd_test_rm_rf (dir);
 }
 
+/* Sets a file's time, so a rescan sees a change however fast the test runs. */
+static void
+set_mtime (const char *path,
+           time_t      stamp)
+{
+  struct utimbuf times = { stamp, stamp };
+
+  g_assert_cmpint (utime (path, &times), ==, 0);
+}
+
+static guint
+live_cards (SdCollection *collection,
+            gint64        file_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) anchors = sd_note_cards_for_file (collection, file_id, &error);
+  guint live = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < anchors->len; i++)
+    live += !((SdNoteCardAnchor *) anchors->pdata[i])->retired;
+  return live;
+}
+
+/* Enough notes that reader threads parse them while the scan writes; the
+ * outcome must be that of reading them one by one. */
+static void
+test_many_notes (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autofree char *notes = g_build_filename (dir, "notes", NULL);
+  g_autofree char *binary = g_build_filename (notes, "unit-1", "zz-binary.md", NULL);
+  g_autofree char *gone = g_build_filename (notes, "unit-2", "note-59.md", NULL);
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GPtrArray) headings = NULL;
+  SdScanStats stats;
+  SdNoteFile *file;
+  const guint n = 60;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *relpath = g_strdup_printf ("unit-%u/note-%02u.md", i % 3, i);
+      g_autofree char *path = g_build_filename (notes, relpath, NULL);
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      /* Every seventh note holds a card; all name a deck in their front
+       * matter, which is no card. */
+      g_string_append_printf (text, "---\ndeck: Bench::Unit %u\n---\n# Note %u\n\nIntro %u.\n\n"
+                              "## Part\n\nword%u and common text.\n",
+                              i % 3, i, i, i);
+      if (i % 7 == 0)
+        g_string_append_printf (text, "\nQuestion %u :: Answer\n", i);
+      sd_test_write_file (path, text->str);
+      set_mtime (path, 1700000000);
+    }
+  g_assert_true (g_file_set_contents (binary, "\x89PNG\0", 5, NULL));
+
+  sd_library_add_folder (collection, notes, &error);
+  g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.added, ==, n);
+  g_assert_cmpuint (stats.failed, ==, 1);
+
+  files = sd_library_list_files (collection, &error);
+  g_assert_cmpuint (files->len, ==, n + 1);
+  file = find (files, "unit-0/note-21.md");
+  g_assert_cmpstr (file->title, ==, "Note 21");
+  g_assert_cmpuint (live_cards (collection, file->id), ==, 1);
+  g_assert_cmpuint (live_cards (collection, find (files, "unit-1/note-22.md")->id), ==, 0);
+  g_assert_nonnull (strstr (find (files, "unit-1/zz-binary.md")->error, "binary"));
+  headings = sd_library_list_headings (collection, file->id, &error);
+  g_assert_cmpuint (headings->len, ==, 2);
+  g_assert_cmpstr (((SdNoteHeading *) headings->pdata[1])->text, ==, "Part");
+
+  hits = search (collection, "word37 ");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_true (g_str_has_suffix (((SdNoteHit *) hits->pdata[0])->path, "note-37.md"));
+  g_assert_cmpstr (((SdNoteHit *) hits->pdata[0])->heading, ==, "Part");
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "common");
+  g_assert_cmpuint (hits->len, ==, 50);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* Touch every note, rewrite twenty without their cards, delete one. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/unit-%u/note-%02u.md", notes, i % 3, i);
+
+      if (i < 20)
+        {
+          g_autofree char *text = g_strdup_printf ("# Renamed %u\n\nfresh%u\n", i, i);
+          sd_test_write_file (path, text);
+        }
+      set_mtime (path, 1700000100);
+    }
+  g_assert_cmpint (g_unlink (gone), ==, 0);
+
+  g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.updated, ==, 20);
+  g_assert_cmpuint (stats.unchanged, ==, n - 21);
+  g_assert_cmpuint (stats.removed, ==, 1);
+  g_assert_cmpuint (stats.failed, ==, 1);
+
+  g_clear_pointer (&files, g_ptr_array_unref);
+  files = sd_library_list_files (collection, &error);
+  g_assert_cmpuint (files->len, ==, n);
+  g_assert_cmpstr (find (files, "unit-1/note-07.md")->title, ==, "Renamed 7");
+  g_assert_cmpuint (live_cards (collection, find (files, "unit-1/note-07.md")->id), ==, 0);
+  g_assert_cmpuint (live_cards (collection, find (files, "unit-0/note-21.md")->id), ==, 1);
+
+  hits = search (collection, "word7 ");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "fresh7 ");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "word59 ");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_assert_true (sd_collection_check_integrity (collection, &error));
+  g_assert_no_error (error);
+  sd_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -302,6 +431,7 @@ main (int    argc,
   g_test_add_func ("/studydeck/library/fts-query", test_fts_query);
   g_test_add_func ("/studydeck/library/search", test_search);
   g_test_add_func ("/studydeck/library/search-follows-changes", test_search_follows_changes);
+  g_test_add_func ("/studydeck/library/many-notes", test_many_notes);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "sd-card-syntax.h"
 #include "sd-clock.h"
 #include "sd-collection-private.h"
 #include "sd-library.h"
@@ -186,6 +187,51 @@ known_file_free (KnownFile *known)
   g_free (known);
 }
 
+/* A note to index: found by the walk, read and parsed by a reader thread,
+ * written by the scan's own thread, which alone touches the database. */
+typedef struct
+{
+  char       *relpath;
+  char       *path;
+  gint64      mtime;
+  gint64      size;
+  KnownFile  *known;        /* its row before the scan, or NULL */
+
+  /* Filled by the reader. */
+  gboolean    ready;
+  GError     *read_error;   /* why it cannot be indexed */
+  char       *hash;
+  char       *title;
+  GPtrArray  *sections;     /* SdMarkdownSection */
+  char       *text;         /* kept only when its cards need a sync */
+  gboolean    unchanged;    /* touched, but the same text */
+  gboolean    has_cards;
+
+  /* Filled by the writer. */
+  gint64      file_id;
+  GArray     *section_ids;  /* gint64, 0 for a section without a row */
+} NoteJob;
+
+static void
+note_job_clear_results (NoteJob *job)
+{
+  g_clear_error (&job->read_error);
+  g_clear_pointer (&job->hash, g_free);
+  g_clear_pointer (&job->title, g_free);
+  g_clear_pointer (&job->sections, g_ptr_array_unref);
+  g_clear_pointer (&job->text, g_free);
+  g_clear_pointer (&job->section_ids, g_array_unref);
+}
+
+static void
+note_job_free (NoteJob *job)
+{
+  note_job_clear_results (job);
+  g_free (job->relpath);
+  g_free (job->path);
+  g_free (job);
+}
+
 typedef struct
 {
   SdCollection *collection;
@@ -193,6 +239,7 @@ typedef struct
   const char   *root;
   GHashTable   *known;     /* relpath -> KnownFile */
   GHashTable   *visited;   /* "dev:ino" of folders, against symlink loops */
+  GPtrArray    *jobs;      /* NoteJob, in path order */
   SdScanStats  *stats;
   GCancellable *cancellable;
 } ScanState;
@@ -249,28 +296,214 @@ read_note (const char  *path,
   return g_steal_pointer (&contents);
 }
 
+/* Everything about a note that needs no database: runs in a reader thread. */
+static void
+prepare_note (NoteJob                    *job,
+              const SdCardSyntaxSettings *settings,
+              const char                 *folder_name)
+{
+  g_autofree char *text = read_note (job->path, job->size, &job->read_error);
+  g_autofree char *base = g_path_get_basename (job->relpath);
+
+  if (text == NULL)
+    {
+      job->hash = g_strdup ("");
+      job->title = g_steal_pointer (&base);
+      return;
+    }
+
+  job->hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  if (job->known != NULL && !job->known->failed && g_strcmp0 (job->known->hash, job->hash) == 0)
+    {
+      job->unchanged = TRUE;
+      return;
+    }
+
+  job->sections = sd_markdown_text_sections (text);
+  job->title = title_from_sections (job->sections, base);
+
+  /* Parsing the cards here keeps the writer from doing it for the many
+   * notes that turn out to hold none. Cards are written in the body only,
+   * so a deck named in the front matter ("deck: Biology::Cells") is no
+   * reason to parse. */
+  if (sd_card_syntax_may_contain_cards (sd_markdown_text_skip_front_matter (text, NULL, NULL),
+                                        settings))
+    {
+      g_autofree char *deck = sd_card_syntax_folder_deck (folder_name, job->relpath);
+      g_autoptr(GPtrArray) cards = sd_card_syntax_parse (text, settings, deck);
+
+      job->has_cards = cards->len > 0;
+    }
+
+  /* A note seen before may hold cards whose text is gone: they must retire. */
+  if (job->has_cards || job->known != NULL)
+    job->text = g_steal_pointer (&text);
+}
+
+/* Readers run ahead of the writer by at most this many notes, which bounds
+ * the memory the texts in flight take. */
+#define READ_AHEAD 256
+/* The writer takes notes in batches, so statements that make SQLite open a
+ * savepoint (which flushes the pending full-text data of FTS5 to disk) run
+ * once per batch rather than once per note. */
+#define WRITE_BATCH 128
+/* Fewer notes than this are read on the scan's thread. */
+#define THREADED_MIN 16
+
+typedef struct
+{
+  GPtrArray                  *jobs;
+  const SdCardSyntaxSettings *settings;
+  const char                 *folder_name;
+  GMutex                      lock;
+  GCond                       cond;
+  guint                       next;       /* the first job no reader took */
+  guint                       written;    /* jobs the writer is done with */
+  gboolean                    stop;
+} ReadQueue;
+
+static gpointer
+read_worker (gpointer data)
+{
+  ReadQueue *queue = data;
+
+  for (;;)
+    {
+      NoteJob *job;
+
+      g_mutex_lock (&queue->lock);
+      while (!queue->stop && queue->next < queue->jobs->len
+             && queue->next >= queue->written + READ_AHEAD)
+        g_cond_wait (&queue->cond, &queue->lock);
+      if (queue->stop || queue->next >= queue->jobs->len)
+        {
+          g_mutex_unlock (&queue->lock);
+          return NULL;
+        }
+      job = g_ptr_array_index (queue->jobs, queue->next++);
+      g_mutex_unlock (&queue->lock);
+
+      prepare_note (job, queue->settings, queue->folder_name);
+
+      g_mutex_lock (&queue->lock);
+      job->ready = TRUE;
+      g_cond_broadcast (&queue->cond);
+      g_mutex_unlock (&queue->lock);
+    }
+}
+
 static gboolean
-write_sections (SdCollection  *collection,
-                gint64         file_id,
-                const char    *title,
-                GPtrArray     *sections,
-                GError       **error)
+has_live_cards (SdCollection *collection,
+                gint64        file_id)
 {
   sqlite3_stmt *stmt = sd_collection_prepare (collection,
-                                              "DELETE FROM note_sections WHERE file_id = ?",
-                                              error);
+                                              "SELECT 1 FROM note_anchors"
+                                              " WHERE file_id = ? AND retired = 0 LIMIT 1",
+                                              NULL);
+  gboolean any;
+
+  if (stmt == NULL)
+    return TRUE;
+  sqlite3_bind_int64 (stmt, 1, file_id);
+  any = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return any;
+}
+
+/* Deletes rows by id in one statement: a statement with triggers or
+ * cascades opens a savepoint, and FTS5 writes its pending data out at each. */
+static gboolean
+delete_by_ids (SdCollection  *collection,
+               const char    *sql,
+               GArray        *ids,
+               GError       **error)
+{
+  g_autoptr(GString) json = g_string_new ("[");
+  sqlite3_stmt *stmt;
+
+  if (ids->len == 0)
+    return TRUE;
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                            g_array_index (ids, gint64, i));
+  g_string_append_c (json, ']');
+
+  stmt = sd_collection_prepare (collection, sql, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, file_id);
-  if (!sd_collection_step_done (collection, stmt, error))
-    return FALSE;
+  sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
+  return sd_collection_step_done (collection, stmt, error);
+}
 
-  gboolean title_indexed = FALSE;
+static gboolean
+write_file_row (ScanState  *state,
+                NoteJob    *job,
+                GError    **error)
+{
+  sqlite3_stmt *stmt;
 
-  for (guint i = 0; sections != NULL && i < sections->len; i++)
+  if (job->known != NULL && job->unchanged)
     {
-      SdMarkdownSection *section = g_ptr_array_index (sections, i);
-      gint64 section_id;
+      /* Touched but not changed: remember the new time only. */
+      stmt = sd_collection_prepare (state->collection,
+                                    "UPDATE note_files SET mtime = ?, size = ? WHERE id = ?",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, job->mtime);
+      sqlite3_bind_int64 (stmt, 2, job->size);
+      sqlite3_bind_int64 (stmt, 3, job->known->id);
+      job->file_id = job->known->id;
+      return sd_collection_step_done (state->collection, stmt, error);
+    }
+
+  if (job->known != NULL)
+    {
+      stmt = sd_collection_prepare (state->collection,
+                                    "UPDATE note_files SET title = ?, mtime = ?, size = ?,"
+                                    " hash = ?, error = ? WHERE id = ?",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 6, job->known->id);
+      job->file_id = job->known->id;
+    }
+  else
+    {
+      stmt = sd_collection_prepare (state->collection,
+                                    "INSERT INTO note_files (title, mtime, size, hash, error,"
+                                    " folder_id, relpath) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 6, state->folder_id);
+      sqlite3_bind_text (stmt, 7, job->relpath, -1, SQLITE_STATIC);
+    }
+  sqlite3_bind_text (stmt, 1, job->title, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, job->mtime);
+  sqlite3_bind_int64 (stmt, 3, job->size);
+  sqlite3_bind_text (stmt, 4, job->hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, job->read_error ? job->read_error->message : "", -1,
+                     SQLITE_STATIC);
+  if (!sd_collection_step_done (state->collection, stmt, error))
+    return FALSE;
+  if (job->known == NULL)
+    job->file_id = sqlite3_last_insert_rowid (sd_collection_get_db (state->collection));
+  return TRUE;
+}
+
+static gboolean
+write_sections (SdCollection  *collection,
+                NoteJob       *job,
+                GError       **error)
+{
+  job->section_ids = g_array_sized_new (FALSE, TRUE, sizeof (gint64), job->sections->len);
+  g_array_set_size (job->section_ids, job->sections->len);
+
+  for (guint i = 0; i < job->sections->len; i++)
+    {
+      SdMarkdownSection *section = g_ptr_array_index (job->sections, i);
+      sqlite3_stmt *stmt;
 
       /* An empty preamble is no section worth a row. */
       if (section->level == 0 && section->body[0] == '\0')
@@ -282,14 +515,34 @@ write_sections (SdCollection  *collection,
                                     error);
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, file_id);
+      sqlite3_bind_int64 (stmt, 1, job->file_id);
       sqlite3_bind_int (stmt, 2, (int) i);
       sqlite3_bind_int (stmt, 3, section->level);
       sqlite3_bind_text (stmt, 4, section->heading, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 5, section->line);
       if (!sd_collection_step_done (collection, stmt, error))
         return FALSE;
-      section_id = sqlite3_last_insert_rowid (sd_collection_get_db (collection));
+      g_array_index (job->section_ids, gint64, i) =
+        sqlite3_last_insert_rowid (sd_collection_get_db (collection));
+    }
+  return TRUE;
+}
+
+static gboolean
+write_full_text (SdCollection  *collection,
+                 NoteJob       *job,
+                 GError       **error)
+{
+  gboolean title_indexed = FALSE;
+
+  for (guint i = 0; i < job->sections->len; i++)
+    {
+      SdMarkdownSection *section = g_ptr_array_index (job->sections, i);
+      gint64 section_id = g_array_index (job->section_ids, gint64, i);
+      sqlite3_stmt *stmt;
+
+      if (section_id == 0)
+        continue;
 
       stmt = sd_collection_prepare (collection,
                                     "INSERT INTO note_fts (rowid, title, heading, body)"
@@ -300,7 +553,7 @@ write_sections (SdCollection  *collection,
       sqlite3_bind_int64 (stmt, 1, section_id);
       /* The title goes with the first section only, so a title match ranks
        * the note once rather than every one of its sections. */
-      sqlite3_bind_text (stmt, 2, title_indexed ? "" : title, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, title_indexed ? "" : job->title, -1, SQLITE_STATIC);
       title_indexed = TRUE;
       sqlite3_bind_text (stmt, 3, section->heading, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, section->body, -1, SQLITE_STATIC);
@@ -310,93 +563,137 @@ write_sections (SdCollection  *collection,
   return TRUE;
 }
 
+/* Writes a batch of read notes in an order that keeps FTS5 writing large
+ * segments: the rows of the files, the old sections out (one statement),
+ * the new sections, the cards, and the full text last. */
 static gboolean
-index_file (ScanState    *state,
-            const char   *relpath,
-            const char   *path,
-            gint64        mtime,
-            gint64        size,
-            GError      **error)
+write_batch (ScanState  *state,
+             NoteJob   **jobs,
+             guint       n_jobs,
+             GError    **error)
 {
-  g_autoptr(GError) read_error = NULL;
-  g_autofree char *text = read_note (path, size, &read_error);
-  g_autofree char *hash = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *base = g_path_get_basename (path);
-  g_autoptr(GPtrArray) sections = NULL;
-  KnownFile *known = g_hash_table_lookup (state->known, relpath);
-  sqlite3_stmt *stmt;
-  gint64 file_id;
+  g_autoptr(GArray) stale = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  if (known != NULL)
-    known->seen = TRUE;
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      NoteJob *job = jobs[i];
 
-  if (text != NULL)
-    {
-      hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-      if (known != NULL && !known->failed && g_strcmp0 (known->hash, hash) == 0)
-        {
-          /* Touched but not changed: remember the new time only. */
-          stmt = sd_collection_prepare (state->collection,
-                                        "UPDATE note_files SET mtime = ?, size = ? WHERE id = ?",
-                                        error);
-          if (stmt == NULL)
-            return FALSE;
-          sqlite3_bind_int64 (stmt, 1, mtime);
-          sqlite3_bind_int64 (stmt, 2, size);
-          sqlite3_bind_int64 (stmt, 3, known->id);
-          state->stats->unchanged++;
-          return sd_collection_step_done (state->collection, stmt, error);
-        }
-      sections = sd_markdown_text_sections (text);
-      title = title_from_sections (sections, base);
-    }
-  else
-    {
-      hash = g_strdup ("");
-      title = g_strdup (base);
-      state->stats->failed++;
-    }
-
-  stmt = sd_collection_prepare (state->collection,
-                                "INSERT INTO note_files (folder_id, relpath, title, mtime, size,"
-                                " hash, error) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                                " ON CONFLICT (folder_id, relpath) DO UPDATE SET"
-                                " title = excluded.title, mtime = excluded.mtime,"
-                                " size = excluded.size, hash = excluded.hash,"
-                                " error = excluded.error RETURNING id",
-                                error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, state->folder_id);
-  sqlite3_bind_text (stmt, 2, relpath, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, title, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, mtime);
-  sqlite3_bind_int64 (stmt, 5, size);
-  sqlite3_bind_text (stmt, 6, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, read_error ? read_error->message : "", -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return sd_collection_set_error (state->collection, error);
-    }
-  file_id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-
-  if (text != NULL)
-    {
-      if (known != NULL)
+      if (!write_file_row (state, job, error))
+        return FALSE;
+      if (job->unchanged)
+        state->stats->unchanged++;
+      else if (job->read_error != NULL)
+        state->stats->failed++;
+      else if (job->known != NULL)
         state->stats->updated++;
       else
         state->stats->added++;
+      if (job->known != NULL && !job->unchanged)
+        g_array_append_val (stale, job->file_id);
     }
 
-  if (!write_sections (state->collection, file_id, title, sections, error))
+  if (!delete_by_ids (state->collection,
+                      "DELETE FROM note_sections WHERE file_id IN (SELECT value FROM json_each (?))",
+                      stale, error))
     return FALSE;
 
-  /* The cards written in the note follow its text, in the same transaction.
-   * A note that cannot be read keeps its cards as they were. */
-  return text == NULL || sd_note_cards_sync_file (state->collection, file_id, text, error);
+  for (guint i = 0; i < n_jobs; i++)
+    if (jobs[i]->sections != NULL && !write_sections (state->collection, jobs[i], error))
+      return FALSE;
+
+  /* The cards written in a note follow its text, in the same transaction.
+   * A note that cannot be read keeps its cards as they were; one with no
+   * cards now and none before has nothing to sync. */
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      NoteJob *job = jobs[i];
+
+      if (job->text == NULL)
+        continue;
+      if (!job->has_cards && !has_live_cards (state->collection, job->file_id))
+        continue;
+      if (!sd_note_cards_sync_file (state->collection, job->file_id, job->text, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < n_jobs; i++)
+    if (jobs[i]->sections != NULL && !write_full_text (state->collection, jobs[i], error))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Reads the notes the walk found on reader threads and writes them here,
+ * in path order. */
+static gboolean
+index_notes (ScanState  *state,
+             GError    **error)
+{
+  g_autoptr(SdCardSyntaxSettings) settings = sd_note_cards_get_settings (state->collection);
+  g_autofree char *folder_name = g_path_get_basename (state->root);
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  GPtrArray *jobs = state->jobs;
+  ReadQueue queue = { jobs, settings, folder_name };
+  gboolean ok = TRUE;
+
+  if (jobs->len == 0)
+    return TRUE;
+
+  g_mutex_init (&queue.lock);
+  g_cond_init (&queue.cond);
+  if (jobs->len >= THREADED_MIN)
+    {
+      guint n_threads = CLAMP (g_get_num_processors (), 1, 8);
+
+      for (guint i = 0; i < n_threads; i++)
+        g_ptr_array_add (threads, g_thread_new ("sd-library-read", read_worker, &queue));
+    }
+
+  for (guint start = 0; ok && start < jobs->len; start += WRITE_BATCH)
+    {
+      guint end = MIN (start + WRITE_BATCH, jobs->len);
+
+      if (g_cancellable_set_error_if_cancelled (state->cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+
+      for (guint i = start; i < end; i++)
+        {
+          NoteJob *job = g_ptr_array_index (jobs, i);
+
+          if (threads->len == 0)
+            {
+              prepare_note (job, settings, folder_name);
+              continue;
+            }
+          g_mutex_lock (&queue.lock);
+          while (!job->ready)
+            g_cond_wait (&queue.cond, &queue.lock);
+          g_mutex_unlock (&queue.lock);
+        }
+
+      ok = write_batch (state, (NoteJob **) jobs->pdata + start, end - start, error);
+
+      for (guint i = start; i < end; i++)
+        note_job_clear_results (g_ptr_array_index (jobs, i));
+      g_mutex_lock (&queue.lock);
+      queue.written = end;
+      g_cond_broadcast (&queue.cond);
+      g_mutex_unlock (&queue.lock);
+    }
+
+  g_mutex_lock (&queue.lock);
+  queue.stop = TRUE;
+  g_cond_broadcast (&queue.cond);
+  g_mutex_unlock (&queue.lock);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+  g_mutex_clear (&queue.lock);
+  g_cond_clear (&queue.cond);
+
+  return ok;
 }
 
 static gboolean
@@ -435,6 +732,7 @@ compare_names (gconstpointer a,
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* Finds the notes to read: new ones, and those whose time or size moved. */
 static gboolean
 scan_dir (ScanState   *state,
           const char  *reldir,
@@ -470,6 +768,7 @@ scan_dir (ScanState   *state,
                                            : g_strdup (entry);
       g_autofree char *path = g_build_filename (state->root, relpath, NULL);
       KnownFile *known;
+      NoteJob *job;
       gint64 mtime;
 
       if (g_cancellable_set_error_if_cancelled (state->cancellable, error))
@@ -506,16 +805,22 @@ scan_dir (ScanState   *state,
 
       mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
       known = g_hash_table_lookup (state->known, relpath);
+      if (known != NULL)
+        known->seen = TRUE;
       if (known != NULL && known->mtime == mtime && known->size == (gint64) st.st_size
           && !known->failed)
         {
-          known->seen = TRUE;
           state->stats->unchanged++;
           continue;
         }
 
-      if (!index_file (state, relpath, path, mtime, st.st_size, error))
-        return FALSE;
+      job = g_new0 (NoteJob, 1);
+      job->relpath = g_steal_pointer (&relpath);
+      job->path = g_steal_pointer (&path);
+      job->mtime = mtime;
+      job->size = st.st_size;
+      job->known = known;
+      g_ptr_array_add (state->jobs, job);
     }
 
   return TRUE;
@@ -531,7 +836,10 @@ scan_folder (SdCollection  *collection,
   g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                        (GDestroyNotify) known_file_free);
   g_autoptr(GHashTable) visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  ScanState state = { collection, folder->id, folder->path, known, visited, stats, cancellable };
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) note_job_free);
+  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ScanState state = { collection, folder->id, folder->path, known, visited, jobs, stats,
+                      cancellable };
   GHashTableIter iter;
   gpointer key, value;
   sqlite3_stmt *stmt;
@@ -560,7 +868,7 @@ scan_folder (SdCollection  *collection,
   if (!g_file_test (folder->path, G_FILE_TEST_IS_DIR))
     return TRUE;
 
-  if (!scan_dir (&state, "", error))
+  if (!scan_dir (&state, "", error) || !index_notes (&state, error))
     return FALSE;
 
   g_hash_table_iter_init (&iter, known);
@@ -570,16 +878,13 @@ scan_folder (SdCollection  *collection,
 
       if (k->seen)
         continue;
-      stmt = sd_collection_prepare (collection, "DELETE FROM note_files WHERE id = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, k->id);
-      if (!sd_collection_step_done (collection, stmt, error))
-        return FALSE;
+      g_array_append_val (gone, k->id);
       stats->removed++;
     }
 
-  return TRUE;
+  return delete_by_ids (collection,
+                        "DELETE FROM note_files WHERE id IN (SELECT value FROM json_each (?))",
+                        gone, error);
 }
 
 /**
