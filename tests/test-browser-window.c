@@ -80,7 +80,8 @@ add_note (Fixture     *f,
       SdCard *card = cards->pdata[i];
       g_autofree char *key = i == 0 ? g_strdup (front) : g_strdup_printf ("%s #%u", front, i + 1);
 
-      g_hash_table_insert (f->cards, g_steal_pointer (&key), g_memdup2 (&card->id, sizeof card->id));
+      g_hash_table_insert (f->cards, g_steal_pointer (&key),
+                           g_memdup2 (&card->id, sizeof card->id));
       f->n_cards++;
     }
   /* Ids are creation times: keep them apart. */
@@ -155,7 +156,8 @@ fixture_setup (Fixture       *f,
   /* A card written in a Markdown note. */
   notes_dir = g_build_filename (f->dir, "notes", NULL);
   md = g_build_filename (notes_dir, "chemistry.md", NULL);
-  sd_test_write_file (md, "---\ndeck: Chemistry\n---\n# Acids\n\nWhat is the pH of pure water?::7\n");
+  sd_test_write_file (md, "---\ndeck: Chemistry\n---\n# Acids\n\n"
+                          "What is the pH of pure water?::7\n");
   g_assert_cmpint (sd_library_add_folder (f->collection, notes_dir, &error), >, 0);
   g_assert_true (sd_library_scan (f->collection, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -202,7 +204,7 @@ fixture_teardown (Fixture       *f,
   sd_clock_reset ();
 }
 
-/* ---- helpers ------------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 static gboolean
 rows_are (Fixture *f,
@@ -418,7 +420,7 @@ row_at (Fixture       *f,
   return sd_browser_item_get_row (*keep);
 }
 
-/* ---- tests ------------------------------------------------------------------------- */
+/* ---- tests --------------------------------------------------------------- */
 
 static void
 test_search (Fixture       *f,
@@ -931,10 +933,27 @@ test_lazy (Fixture       *f,
   sd_browser_window_set_search (big, "deck:Big");
   sd_test_spin (100);
   g_assert_cmpuint (sd_browser_window_get_n_rows (big), ==, 3000);
-  model = gtk_multi_selection_get_model (GTK_MULTI_SELECTION (sd_browser_window_get_selection (big)));
+  model = gtk_multi_selection_get_model (
+    GTK_MULTI_SELECTION (sd_browser_window_get_selection (big)));
   loaded = sd_browser_model_get_n_loaded (SD_BROWSER_MODEL (model));
   g_test_message ("rows read for a 3000-row list: %u", loaded);
   g_assert_cmpuint (loaded, <, 600);
+
+  /* A new order of the whole list reads no more than what is shown, and
+   * the selected card stays selected. */
+  {
+    gint64 id = sd_browser_window_get_row_id (big, 2500);
+    g_autoptr(GtkBitset) selected = NULL;
+
+    sd_browser_window_select_ids (big, &id, 1);
+    sd_browser_window_sort_by (big, SD_BROWSE_COLUMN_SORT_FIELD, FALSE);
+    sd_test_spin (100);
+    g_assert_cmpint (sd_browser_window_get_row_id (big, 2999 - 2500), ==, id);
+    selected = gtk_selection_model_get_selection (sd_browser_window_get_selection (big));
+    g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 1);
+    g_assert_cmpuint (gtk_bitset_get_minimum (selected), ==, 2999 - 2500);
+    g_assert_cmpuint (sd_browser_model_get_n_loaded (SD_BROWSER_MODEL (model)), <, loaded + 600);
+  }
 
   /* Select all and suspend: 3000 cards in one action, one undo. */
   gtk_widget_activate_action (GTK_WIDGET (big), "browser.select-all", NULL);

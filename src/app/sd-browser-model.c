@@ -12,26 +12,32 @@
 /* The browser's list: the ids a search returns in the order of a column,
  * sorted by SQL, and an item per id made only when the view asks for it.
  *
- * A hundred thousand cards cost one array of ids. Rows are read in chunks
- * around the position asked for (a view scrolling asks for neighbours next)
- * and the last few chunks are kept; items the view still shows stay alive
- * through its references and are found again by id, so a refresh reads
- * again only what is on screen and never makes two items for one card.
+ * A hundred thousand cards cost one array of ids. An item is an id until
+ * a cell asks for its columns; then the rows of its chunk of the list are
+ * read at once (a view scrolling shows the neighbours next) and the last
+ * few chunks are kept. Asking for an item costs no SQL: GTK 4.8 asks for
+ * every item of a list that changed whole, to find the rows it showed.
  *
- * A refresh after the collection changed keeps every item whose id stays
- * and reports only the span of positions between the common start and end
- * of the old and new lists as changed, so the view keeps its scroll
- * position and GtkMultiSelection the selection outside that span. */
+ * Items the view still holds stay alive through its references and are
+ * found again by id, so there is never more than one item per card; a
+ * refresh after the collection changed reads again only their rows (those
+ * on screen) and reports only the span of positions between the common
+ * start and end of the old and new lists as changed, so the view keeps its
+ * scroll position and GtkMultiSelection the selection outside that span. */
 
 #define CHUNK_SIZE 64
-#define MAX_CHUNKS 24
+#define MAX_CHUNKS 32
 
 struct _SdBrowserItem
 {
-  GObject      parent_instance;
+  GObject         parent_instance;
 
-  gint64       id;
-  SdBrowseRow *row;          /* NULL when it could not be read: gone */
+  SdBrowserModel *model;       /* unowned; cleared when the model goes */
+  gint64          id;
+  guint           position;    /* in the model's list of this generation */
+  guint           generation;
+  gboolean        read;
+  SdBrowseRow    *row;         /* once read; NULL when the card is gone */
 };
 
 G_DEFINE_FINAL_TYPE (SdBrowserItem, sd_browser_item, G_TYPE_OBJECT)
@@ -54,14 +60,17 @@ struct _SdBrowserModel
   gboolean        ascending;
 
   GArray         *ids;        /* gint64, in the list's order */
+  guint           generation; /* counts changes of ids */
   GHashTable     *positions;  /* id -> position + 1, made when first needed */
   GHashTable     *live;       /* gint64* (the item's own id) -> SdBrowserItem, unowned */
-  GHashTable     *chunks;     /* chunk index -> GPtrArray of SdBrowserItem */
+  GHashTable     *chunks;     /* chunk index -> GPtrArray of SdBrowseRow, NULL where gone */
   GQueue          recent;     /* chunk indexes, the last used first */
   guint           n_loaded;   /* rows read since the model was made */
 };
 
 static void sd_browser_model_list_model_init (GListModelInterface *iface);
+static void read_item (SdBrowserModel *self,
+                       SdBrowserItem  *item);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (SdBrowserModel, sd_browser_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
@@ -114,6 +123,8 @@ sd_browser_item_get_id (SdBrowserItem *self)
 /**
  * sd_browser_item_get_row:
  *
+ * The columns, read with those of the rows around it the first time.
+ *
  * Returns: (nullable): the columns, or %NULL when the card or note is gone
  */
 const SdBrowseRow *
@@ -121,6 +132,8 @@ sd_browser_item_get_row (SdBrowserItem *self)
 {
   g_return_val_if_fail (SD_IS_BROWSER_ITEM (self), NULL);
 
+  if (!self->read && self->model != NULL)
+    read_item (self->model, self);
   return self->row;
 }
 
@@ -148,32 +161,78 @@ read_one (SdBrowserModel *self,
   return row;
 }
 
-/* Rows for @ids, in their order, NULL where one is gone. Cards are read in
- * one batch (deck names looked up once); when that fails because a card is
- * gone, one by one. */
+/* Rows for @n ids, in their order, NULL where one is gone. Cards are read
+ * in one batch (deck names looked up once); when that fails because a card
+ * is gone, one by one. */
 static GPtrArray *
 read_rows (SdBrowserModel *self,
-           GArray         *ids)
+           const gint64   *ids,
+           guint           n)
 {
   GPtrArray *rows = NULL;
 
-  if (ids->len == 0)
+  if (n == 0)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) sd_browse_row_free);
   if (!self->notes)
-    rows = sd_browse_card_rows (self->collection, (const gint64 *) ids->data, ids->len, NULL);
+    rows = sd_browse_card_rows (self->collection, ids, n, NULL);
   if (rows != NULL)
     {
-      self->n_loaded += ids->len;
+      self->n_loaded += n;
       return rows;
     }
 
-  rows = g_ptr_array_new_full (ids->len, (GDestroyNotify) sd_browse_row_free);
-  for (guint i = 0; i < ids->len; i++)
-    g_ptr_array_add (rows, read_one (self, g_array_index (ids, gint64, i)));
+  rows = g_ptr_array_new_full (n, (GDestroyNotify) sd_browse_row_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (rows, read_one (self, ids[i]));
   return rows;
 }
 
-/* ---- live items and the chunk cache ---------------------------------------- */
+/* ---- the chunk cache and live items -------------------------------------- */
+
+static void
+clear_chunks (SdBrowserModel *self)
+{
+  g_queue_clear (&self->recent);
+  g_hash_table_remove_all (self->chunks);
+}
+
+static GPtrArray *
+get_chunk (SdBrowserModel *self,
+           guint           chunk)
+{
+  GPtrArray *rows = g_hash_table_lookup (self->chunks, GUINT_TO_POINTER (chunk));
+
+  if (rows == NULL)
+    {
+      guint start = chunk * CHUNK_SIZE;
+      guint end = MIN (self->ids->len, start + CHUNK_SIZE);
+
+      rows = read_rows (self, &g_array_index (self->ids, gint64, start), end - start);
+      g_hash_table_insert (self->chunks, GUINT_TO_POINTER (chunk), rows);
+    }
+  g_queue_remove (&self->recent, GUINT_TO_POINTER (chunk));
+  g_queue_push_head (&self->recent, GUINT_TO_POINTER (chunk));
+  while (g_queue_get_length (&self->recent) > MAX_CHUNKS)
+    g_hash_table_remove (self->chunks, g_queue_pop_tail (&self->recent));
+  return rows;
+}
+
+static void
+read_item (SdBrowserModel *self,
+           SdBrowserItem  *item)
+{
+  g_clear_pointer (&item->row, sd_browse_row_free);
+  if (item->generation == self->generation && item->position < self->ids->len)
+    {
+      GPtrArray *rows = get_chunk (self, item->position / CHUNK_SIZE);
+      const SdBrowseRow *row = g_ptr_array_index (rows, item->position % CHUNK_SIZE);
+
+      item->row = row != NULL ? sd_browse_row_copy (row) : NULL;
+    }
+  else
+    item->row = read_one (self, item->id);
+  item->read = TRUE;
+}
 
 static void
 item_gone_cb (gpointer  data,
@@ -195,67 +254,16 @@ forget_live_items (SdBrowserModel *self)
   g_hash_table_iter_init (&iter, self->live);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      g_object_weak_unref (value, item_gone_cb, self);
+      SdBrowserItem *item = value;
+
+      item->model = NULL;
+      g_object_weak_unref (G_OBJECT (item), item_gone_cb, self);
       g_hash_table_iter_remove (&iter);
     }
 }
 
-static void
-clear_chunks (SdBrowserModel *self)
-{
-  g_queue_clear (&self->recent);
-  g_hash_table_remove_all (self->chunks);
-}
-
-static void
-use_chunk (SdBrowserModel *self,
-           guint           chunk)
-{
-  g_queue_remove (&self->recent, GUINT_TO_POINTER (chunk));
-  g_queue_push_head (&self->recent, GUINT_TO_POINTER (chunk));
-  while (g_queue_get_length (&self->recent) > MAX_CHUNKS)
-    g_hash_table_remove (self->chunks, g_queue_pop_tail (&self->recent));
-}
-
-static void
-load_chunk (SdBrowserModel *self,
-            guint           chunk)
-{
-  guint start = chunk * CHUNK_SIZE;
-  guint end = MIN (self->ids->len, start + CHUNK_SIZE);
-  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GPtrArray) rows = NULL;
-  GPtrArray *items = g_ptr_array_new_full (end - start, g_object_unref);
-  guint next = 0;
-
-  for (guint i = start; i < end; i++)
-    if (!g_hash_table_contains (self->live, &g_array_index (self->ids, gint64, i)))
-      g_array_append_val (missing, g_array_index (self->ids, gint64, i));
-  rows = read_rows (self, missing);
-
-  for (guint i = start; i < end; i++)
-    {
-      gint64 id = g_array_index (self->ids, gint64, i);
-      SdBrowserItem *item = g_hash_table_lookup (self->live, &id);
-
-      if (item == NULL)
-        {
-          item = g_object_new (SD_TYPE_BROWSER_ITEM, NULL);
-          item->id = id;
-          item->row = g_steal_pointer (&rows->pdata[next++]);
-          g_object_weak_ref (G_OBJECT (item), item_gone_cb, self);
-          g_hash_table_insert (self->live, &item->id, item);
-          g_ptr_array_add (items, item);
-        }
-      else
-        g_ptr_array_add (items, g_object_ref (item));
-    }
-  g_hash_table_insert (self->chunks, GUINT_TO_POINTER (chunk), items);
-  use_chunk (self, chunk);
-}
-
-/* Reads again the rows of every item still alive: those on screen once
- * the chunk cache is cleared. */
+/* Reads again, in one batch, the rows of the items still alive that were
+ * read: those on screen. */
 static void
 reread_live_items (SdBrowserModel *self)
 {
@@ -270,10 +278,12 @@ reread_live_items (SdBrowserModel *self)
     {
       SdBrowserItem *item = value;
 
+      if (!item->read)
+        continue;
       g_ptr_array_add (items, g_object_ref (item));
       g_array_append_val (ids, item->id);
     }
-  rows = read_rows (self, ids);
+  rows = read_rows (self, (const gint64 *) ids->data, ids->len);
   for (guint i = 0; i < items->len; i++)
     {
       SdBrowserItem *item = items->pdata[i];
@@ -284,7 +294,7 @@ reread_live_items (SdBrowserModel *self)
     }
 }
 
-/* ---- GListModel ------------------------------------------------------------ */
+/* ---- GListModel ---------------------------------------------------------- */
 
 static GType
 sd_browser_model_get_item_type (GListModel *model)
@@ -304,8 +314,6 @@ sd_browser_model_get_item (GListModel *model,
 {
   SdBrowserModel *self = SD_BROWSER_MODEL (model);
   SdBrowserItem *item;
-  GPtrArray *items;
-  guint chunk = position / CHUNK_SIZE;
   gint64 id;
 
   if (position >= self->ids->len)
@@ -314,16 +322,19 @@ sd_browser_model_get_item (GListModel *model,
   id = g_array_index (self->ids, gint64, position);
   item = g_hash_table_lookup (self->live, &id);
   if (item != NULL)
-    return g_object_ref (item);
-
-  items = g_hash_table_lookup (self->chunks, GUINT_TO_POINTER (chunk));
-  if (items == NULL)
-    load_chunk (self, chunk);
+    g_object_ref (item);
   else
-    use_chunk (self, chunk);
-  item = g_hash_table_lookup (self->live, &id);
-  g_assert (item != NULL);
-  return g_object_ref (item);
+    {
+      item = g_object_new (SD_TYPE_BROWSER_ITEM, NULL);
+      item->model = self;
+      item->id = id;
+      g_object_weak_ref (G_OBJECT (item), item_gone_cb, self);
+      g_hash_table_insert (self->live, &item->id, item);
+    }
+  /* Where it is now, for reading its chunk. */
+  item->position = position;
+  item->generation = self->generation;
+  return item;
 }
 
 static void
@@ -334,7 +345,7 @@ sd_browser_model_list_model_init (GListModelInterface *iface)
   iface->get_item = sd_browser_model_get_item;
 }
 
-/* ---- the object -------------------------------------------------------------- */
+/* ---- the object ---------------------------------------------------------- */
 
 static void
 sd_browser_model_finalize (GObject *object)
@@ -373,7 +384,7 @@ sd_browser_model_init (SdBrowserModel *self)
   g_queue_init (&self->recent);
 }
 
-/* ---- public API -------------------------------------------------------------- */
+/* ---- public API ---------------------------------------------------------- */
 
 SdBrowserModel *
 sd_browser_model_new (SdCollection *collection)
@@ -395,6 +406,19 @@ sd_browser_model_get_collection (SdBrowserModel *self)
   return self->collection;
 }
 
+static void
+set_ids (SdBrowserModel *self,
+         GArray         *ids)
+{
+  g_array_unref (self->ids);
+  self->ids = g_array_ref (ids);
+  self->generation++;
+  g_clear_pointer (&self->positions, g_hash_table_unref);
+}
+
+/* Above this many rows changed, the change is told in two steps. */
+#define MAX_SPAN 1000
+
 /* Puts @ids in place of the list, telling the view only about the span
  * that differs. */
 static void
@@ -403,7 +427,7 @@ replace_ids (SdBrowserModel *self,
 {
   guint old_len = self->ids->len;
   guint new_len = ids->len;
-  guint prefix = 0, suffix = 0;
+  guint prefix = 0, suffix = 0, removed, added;
   const gint64 *a = (const gint64 *) self->ids->data;
   const gint64 *b = (const gint64 *) ids->data;
 
@@ -412,17 +436,35 @@ replace_ids (SdBrowserModel *self,
   while (suffix < old_len - prefix && suffix < new_len - prefix
          && a[old_len - 1 - suffix] == b[new_len - 1 - suffix])
     suffix++;
+  removed = old_len - prefix - suffix;
+  added = new_len - prefix - suffix;
 
-  g_array_unref (self->ids);
-  self->ids = g_array_ref (ids);
-  g_clear_pointer (&self->positions, g_hash_table_unref);
-  if (prefix != old_len || prefix != new_len)
-    g_list_model_items_changed (G_LIST_MODEL (self), prefix,
-                                old_len - prefix - suffix, new_len - prefix - suffix);
+  /* When a row it shows is among those replaced, GTK 4.8 asks for every
+   * added item to find where the row went: a new order of the whole list
+   * would make each of 100,000 items once. Removing first, then adding,
+   * leaves it nothing to look for; the window puts the scroll position and
+   * selection back itself. */
+  if (removed > MAX_SPAN && added > MAX_SPAN)
+    {
+      g_autoptr(GArray) kept = g_array_sized_new (FALSE, FALSE, sizeof (gint64), prefix + suffix);
+
+      g_array_append_vals (kept, a, prefix);
+      g_array_append_vals (kept, a + old_len - suffix, suffix);
+      set_ids (self, kept);
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, 0);
+      set_ids (self, ids);
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix, 0, added);
+      return;
+    }
+
+  set_ids (self, ids);
+  if (removed > 0 || added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
 }
 
 static gboolean
 run (SdBrowserModel  *self,
+     gboolean         reread,
      gboolean         notes,
      const char      *query,
      SdBrowseColumn   column,
@@ -454,7 +496,9 @@ run (SdBrowserModel  *self,
     }
   self->column = column;
   self->ascending = ascending;
-  reread_live_items (self);
+  /* Rows read before a change to the collection are stale. */
+  if (reread)
+    reread_live_items (self);
   replace_ids (self, ids);
   return TRUE;
 }
@@ -478,7 +522,7 @@ sd_browser_model_search (SdBrowserModel  *self,
   g_return_val_if_fail (SD_IS_BROWSER_MODEL (self), FALSE);
   g_return_val_if_fail (query != NULL, FALSE);
 
-  return run (self, notes, query, column, ascending, error);
+  return run (self, FALSE, notes, query, column, ascending, error);
 }
 
 /**
@@ -492,7 +536,7 @@ sd_browser_model_refresh (SdBrowserModel  *self,
 {
   g_return_val_if_fail (SD_IS_BROWSER_MODEL (self), FALSE);
 
-  return run (self, self->notes, self->query, self->column, self->ascending, error);
+  return run (self, TRUE, self->notes, self->query, self->column, self->ascending, error);
 }
 
 gboolean

@@ -130,7 +130,8 @@ struct _SdBrowserWindow
   guint                 preview_id;
   guint                 scroll_id;
   guint                 scroll_frames;
-  gint64                scroll_to;       /* the row to bring into view */
+  gint64                scroll_to;       /* the row to bring into view, or 0 */
+  double                scroll_value;    /* else where to scroll to, or -1 */
   gint64                preview_card;
   gint64                preview_note;
   char                 *source_path;     /* the Markdown note of the previewed card */
@@ -185,7 +186,7 @@ static guint signals[N_SIGNALS];
 static void update_selection_state (SdBrowserWindow *self);
 static void queue_preview (SdBrowserWindow *self);
 
-/* ---- helpers --------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 static void
 toast (SdBrowserWindow *self,
@@ -271,7 +272,7 @@ first_selected_item (SdBrowserWindow *self)
   return g_list_model_get_item (G_LIST_MODEL (self->model), gtk_bitset_get_minimum (selected));
 }
 
-/* ---- search ---------------------------------------------------------------- */
+/* ---- search -------------------------------------------------------------- */
 
 static void
 show_error (SdBrowserWindow *self,
@@ -328,6 +329,11 @@ scroll_tick_cb (GtkWidget     *widget,
     return G_SOURCE_CONTINUE;
   self->scroll_id = 0;
 
+  if (self->scroll_to == 0)
+    {
+      gtk_adjustment_set_value (adjustment, MAX (self->scroll_value, 0));
+      return G_SOURCE_REMOVE;
+    }
   position = sd_browser_model_find (self->model, self->scroll_to);
   if (position == G_MAXUINT || n == 0)
     return G_SOURCE_REMOVE;
@@ -341,21 +347,36 @@ scroll_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* Keeps the first selected row in view when the order changed under it. */
+static void
+queue_scroll (SdBrowserWindow *self)
+{
+  self->scroll_frames = 0;
+  if (self->scroll_id == 0)
+    self->scroll_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL, NULL);
+}
+
+/* Keeps the first selected row in view when the order changed under it,
+ * or goes back to the top. */
 static void
 scroll_to_selection (SdBrowserWindow *self)
 {
   g_autoptr(GtkBitset) selected = get_selected (self);
 
-  if (gtk_bitset_is_empty (selected))
-    {
-      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
-      return;
-    }
-  self->scroll_to = sd_browser_model_get_id (self->model, gtk_bitset_get_minimum (selected));
-  self->scroll_frames = 0;
-  if (self->scroll_id == 0)
-    self->scroll_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL, NULL);
+  self->scroll_to = 0;
+  self->scroll_value = 0;
+  if (!gtk_bitset_is_empty (selected))
+    self->scroll_to = sd_browser_model_get_id (self->model, gtk_bitset_get_minimum (selected));
+  queue_scroll (self);
+}
+
+/* Stays where the list was (a large change makes the view start over). */
+static void
+keep_scroll (SdBrowserWindow *self,
+             double           value)
+{
+  self->scroll_to = 0;
+  self->scroll_value = value;
+  queue_scroll (self);
 }
 
 static void
@@ -398,6 +419,7 @@ run_search (SdBrowserWindow *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) keep = NULL;
+  double value = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller));
   gboolean ok;
 
   if (self->model == NULL)
@@ -424,6 +446,8 @@ run_search (SdBrowserWindow *self,
   queue_preview (self);
   if (scroll == SHOW_SELECTION)
     scroll_to_selection (self);
+  else
+    keep_scroll (self, value);
   return TRUE;
 }
 
@@ -494,7 +518,7 @@ refresh_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* ---- undo -------------------------------------------------------------------- */
+/* ---- undo ---------------------------------------------------------------- */
 
 static void
 undo_toast_dismissed_cb (AdwToast        *toast,
@@ -615,7 +639,7 @@ undo_action (GtkWidget  *widget,
   run_search (self, TRUE, KEEP_SCROLL);
 }
 
-/* ---- bulk actions -------------------------------------------------------------- */
+/* ---- bulk actions -------------------------------------------------------- */
 
 static GArray *
 cards_for_action (SdBrowserWindow *self)
@@ -798,7 +822,7 @@ toggle_flag_action (GtkWidget  *widget,
                                   n));
 }
 
-/* ---- dialogs ------------------------------------------------------------------- */
+/* ---- dialogs ------------------------------------------------------------- */
 
 /* What a dialog acts on: the cards selected when it opened. */
 typedef struct
@@ -876,6 +900,8 @@ deck_row_selected_cb (GtkListBox    *list,
                       GtkListBoxRow *row,
                       Pending       *pending)
 {
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (gtk_widget_get_root (GTK_WIDGET (list)));
+
   if (row == NULL)
     return;
   /* The chosen deck's full name goes in the entry, which keeps it listed. */
@@ -883,10 +909,8 @@ deck_row_selected_cb (GtkListBox    *list,
   gtk_editable_set_text (pending->entry, deck_name_of_row (row));
   gtk_editable_set_position (pending->entry, -1);
   pending->filling = FALSE;
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (gtk_widget_get_root (GTK_WIDGET (list))),
-                                           "move", TRUE);
-  adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (gtk_widget_get_root (GTK_WIDGET (list))),
-                                         "move", _("_Move"));
+  adw_message_dialog_set_response_enabled (dialog, "move", TRUE);
+  adw_message_dialog_set_response_label (dialog, "move", _("_Move"));
 }
 
 static void
@@ -1186,7 +1210,7 @@ delete_action (GtkWidget  *widget,
                      pending_new (self, ids));
 }
 
-/* ---- other actions ----------------------------------------------------------------- */
+/* ---- other actions ------------------------------------------------------- */
 
 static void
 select_all_action (GtkWidget  *widget,
@@ -1299,7 +1323,7 @@ row_activated_cb (SdBrowserWindow *self,
     gtk_widget_activate_action (GTK_WIDGET (self), "browser.edit-note", NULL);
 }
 
-/* ---- preview --------------------------------------------------------------------- */
+/* ---- preview ------------------------------------------------------------- */
 
 static void
 show_preview_page (SdBrowserWindow *self,
@@ -1456,7 +1480,7 @@ side_toggled_cb (SdBrowserWindow *self)
   queue_preview (self);
 }
 
-/* ---- selection ---------------------------------------------------------------------- */
+/* ---- selection ----------------------------------------------------------- */
 
 static void
 update_selection_state (SdBrowserWindow *self)
@@ -1503,7 +1527,7 @@ selection_changed_cb (SdBrowserWindow *self)
   queue_preview (self);
 }
 
-/* ---- cells ---------------------------------------------------------------------------- */
+/* ---- cells --------------------------------------------------------------- */
 
 static char *
 cell_text (Column             column,
@@ -1597,7 +1621,9 @@ update_cell (GtkListItem *list_item)
       return;
     }
   text = row != NULL ? cell_text (column, row) : g_strdup ("");
-  gtk_label_set_text (GTK_LABEL (child), text);
+  /* A refresh reads every row on screen again; most stay as they were. */
+  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) != 0)
+    gtk_label_set_text (GTK_LABEL (child), text);
   suspended = row != NULL && row->queue == SD_QUEUE_SUSPENDED;
   if (suspended)
     gtk_widget_add_css_class (child, "sd-suspended");
@@ -1758,7 +1784,7 @@ update_column_titles (SdBrowserWindow *self)
     }
 }
 
-/* ---- GObject ---------------------------------------------------------------------------- */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 sd_browser_window_constructed (GObject *object)
@@ -2049,7 +2075,7 @@ sd_browser_window_init (SdBrowserWindow *self)
   show_preview_page (self, 0);
 }
 
-/* ---- public API ------------------------------------------------------------------------- */
+/* ---- public API ---------------------------------------------------------- */
 
 /**
  * sd_browser_window_new:

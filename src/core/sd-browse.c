@@ -266,6 +266,30 @@ sd_browse_notes (SdCollection    *collection,
 
 /* ---- rows ---------------------------------------------------------------- */
 
+/**
+ * sd_browse_row_copy:
+ *
+ * Returns: (transfer full): a copy of @row; free it with sd_browse_row_free()
+ */
+SdBrowseRow *
+sd_browse_row_copy (const SdBrowseRow *row)
+{
+  SdBrowseRow *copy = g_memdup2 (row, sizeof *row);
+
+  copy->sort_field = g_strdup (row->sort_field);
+  copy->deck = g_strdup (row->deck);
+  copy->due_text = g_strdup (row->due_text);
+  copy->due_date = g_strdup (row->due_date);
+  copy->interval_text = g_strdup (row->interval_text);
+  copy->ease_text = g_strdup (row->ease_text);
+  copy->modified_text = g_strdup (row->modified_text);
+  copy->notetype = g_strdup (row->notetype);
+  copy->template_name = g_strdup (row->template_name);
+  copy->tags = g_strdup (row->tags);
+  return copy;
+}
+
+/* Keep in step with sd_browse_row_copy(). */
 void
 sd_browse_row_clear (SdBrowseRow *row)
 {

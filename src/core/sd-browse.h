@@ -96,6 +96,7 @@ GArray        *sd_browse_cards_of_notes   (SdCollection         *collection,
                                            const gint64         *note_ids,
                                            gsize                 n_ids,
                                            GError              **error);
+SdBrowseRow   *sd_browse_row_copy         (const SdBrowseRow    *row);
 void           sd_browse_row_clear        (SdBrowseRow          *row);
 void           sd_browse_row_free         (SdBrowseRow          *row);
 
