@@ -826,6 +826,24 @@ test_match_decks_tags (Fixture       *f,
   check (f, "card:nothing", "");
 }
 
+/* A quoted term matches its text exactly: quotes, backslashes and
+ * wildcards in a deck's name are no search syntax. */
+static void
+test_quote_term (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *odd = "Odd \"Q\" a_b*c\\d";
+  g_autofree char *term = sd_search_quote_term ("deck", odd);
+
+  add_note (f, odd, SD_STOCK_BASIC, "odd", "x", "", "odd");
+  add_note (f, "Odd \"Q\" aXbzzc\\d", SD_STOCK_BASIC, "lookalike", "x", "", "lookalike");
+  g_assert_cmpstr (term, ==, "deck:\"Odd \\\"Q\\\" a\\_b\\*c\\\\d\"");
+  check (f, term, "odd");
+  g_free (term);
+  term = sd_search_quote_term ("deck", "Lang::French");
+  check (f, term, "chien ecole paris1 paris2");
+}
+
 static void
 test_match_states (Fixture       *f,
                    gconstpointer  data)
@@ -1019,6 +1037,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/studydeck/search/match/decks-tags", Fixture, NULL, fixture_setup,
               test_match_decks_tags, fixture_teardown);
+  g_test_add ("/studydeck/search/match/quote-term", Fixture, NULL, fixture_setup, test_quote_term,
+              fixture_teardown);
   g_test_add ("/studydeck/search/match/states", Fixture, NULL, fixture_setup, test_match_states,
               fixture_teardown);
   g_test_add ("/studydeck/search/match/props", Fixture, NULL, fixture_setup, test_match_props,

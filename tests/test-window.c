@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "sd-application.h"
+#include "sd-browser-window.h"
 #include "sd-deck.h"
 #include "sd-deck-list.h"
 #include "sd-export-dialog.h"
@@ -19,6 +20,7 @@
 #include "sd-notetypes-window.h"
 #include "sd-notes-pane.h"
 #include "sd-review-pane.h"
+#include "sd-search.h"
 #include "sd-stats-view.h"
 #include "sd-stats-window.h"
 #include "sd-window.h"
@@ -384,6 +386,32 @@ test_statistics (Fixture       *fixture,
     g_assert_nonnull (export);
     g_assert_cmpint (sd_export_dialog_get_deck_id (export), ==, deck_id);
     gtk_window_destroy (GTK_WINDOW (export));
+  }
+
+  /* The deck's menu browses its cards, in one browser window. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.browse-deck", "x", deck_id);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    SdBrowserWindow *browser = NULL;
+    guint browsers = 0;
+    g_autoptr(SdDeck) deck = sd_deck_load (collection, deck_id, &error);
+    g_autofree char *query = sd_search_quote_term ("deck", deck->full_name);
+
+    gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.browse", NULL);
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+        if (SD_IS_BROWSER_WINDOW (window))
+          {
+            browser = SD_BROWSER_WINDOW (window);
+            browsers++;
+          }
+      }
+    g_assert_cmpuint (browsers, ==, 1);
+    g_assert_cmpstr (sd_browser_window_get_search (browser), ==, query);
+    g_assert_cmpuint (sd_browser_window_get_n_rows (browser), ==,
+                      sd_deck_count_cards (collection, deck_id));
+    gtk_window_destroy (GTK_WINDOW (browser));
   }
 
   /* Note types are managed from the main menu. */

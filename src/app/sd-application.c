@@ -175,6 +175,8 @@ sd_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>n", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.import",
                                          (const char *[]) { "<Control>i", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.browse",
+                                         (const char *[]) { "<Control>b", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.export",
                                          (const char *[]) { "<Control><Shift>e", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.toggle-notes-pane",

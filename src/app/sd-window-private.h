@@ -48,6 +48,7 @@ struct _SdWindow
   GHashTable           *pending_deletes;  /* gint64* decks deleted once their toast goes */
   GCancellable         *import_cancellable;
   GQueue               *import_queue;   /* GFile waiting for the running import */
+  GtkWindow            *browser;        /* weak: the card browser, while open */
 };
 
 void     _sd_window_set_show_notes_pane  (SdWindow      *self,

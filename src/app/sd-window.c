@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-browser-window.h"
 #include "sd-compat.h"
 #include "sd-deck.h"
 #include "sd-export-dialog.h"
@@ -16,6 +17,7 @@
 #include "sd-note-editor.h"
 #include "sd-notetypes-window.h"
 #include "sd-scheduler.h"
+#include "sd-search.h"
 #include "sd-stats-window.h"
 #include "sd-window-private.h"
 
@@ -174,6 +176,7 @@ sd_window_new (SdApplication *application,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.statistics", collection != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", collection != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.notetypes", collection != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.browse", collection != NULL);
 
   /* Files on disk may have changed while StudyDeck was closed. */
   if (collection != NULL)
@@ -570,6 +573,35 @@ export_action (GtkWidget  *widget,
                                                           self->toast_overlay)));
 }
 
+/* One browser: opening it again brings it back with the new search. */
+static void
+browse_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->collection == NULL)
+    return;
+  if (self->browser == NULL)
+    {
+      self->browser = GTK_WINDOW (sd_browser_window_new (gtk_window_get_application (GTK_WINDOW (self)),
+                                                         self->collection));
+      g_object_add_weak_pointer (G_OBJECT (self->browser), (gpointer *) &self->browser);
+    }
+  if (parameter != NULL)
+    {
+      g_autoptr(SdDeck) deck = sd_deck_load (self->collection, g_variant_get_int64 (parameter), NULL);
+
+      if (deck != NULL)
+        {
+          g_autofree char *query = sd_search_quote_term ("deck", deck->full_name);
+          sd_browser_window_set_search (SD_BROWSER_WINDOW (self->browser), query);
+        }
+    }
+  gtk_window_present (self->browser);
+}
+
 static void
 notetypes_action (GtkWidget  *widget,
                   const char *action_name,
@@ -798,6 +830,12 @@ sd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
+  /* The browser works on this window's collection: it goes with it. */
+  if (self->browser != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->browser), (gpointer *) &self->browser);
+      gtk_window_destroy (g_steal_pointer (&self->browser));
+    }
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_object (&self->watch);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
@@ -879,6 +917,8 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.deck-statistics", "x", statistics_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.notetypes", NULL, notetypes_action);
+  gtk_widget_class_install_action (widget_class, "win.browse", NULL, browse_action);
+  gtk_widget_class_install_action (widget_class, "win.browse-deck", "x", browse_action);
   gtk_widget_class_install_action (widget_class, "win.export-deck", "x", export_action);
   gtk_widget_class_install_action (widget_class, "win.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_action);

@@ -2660,6 +2660,31 @@ run_ids (SdCollection  *collection,
 }
 
 /**
+ * sd_search_quote_term:
+ * @key: a search key such as "deck" or "tag"
+ * @value: the exact text to look for: a deck's full name, a tag
+ *
+ * Returns: (transfer full): `key:"value"` with the quotes, backslashes and
+ *   wildcards of @value escaped, so it matches @value and nothing else
+ */
+char *
+sd_search_quote_term (const char *key,
+                      const char *value)
+{
+  GString *out = g_string_new (key);
+
+  g_string_append (out, ":\"");
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\' || *p == '*' || *p == '_')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+/**
  * sd_search_cards:
  *
  * Returns: (transfer full) (element-type gint64): the ids of the cards

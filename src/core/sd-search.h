@@ -74,6 +74,8 @@ GArray         *sd_search_notes              (SdCollection         *collection,
 int             sd_search_rollover_hour      (SdCollection         *collection);
 gboolean        sd_search_register_functions (SdCollection         *collection,
                                               GError              **error);
+char           *sd_search_quote_term         (const char           *key,
+                                              const char           *value);
 gboolean        sd_search_glob_match         (const char           *glob,
                                               const char           *text);
 
