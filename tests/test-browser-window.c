@@ -445,6 +445,7 @@ test_search (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "browser.toggle-mode", NULL));
   g_assert_true (sd_browser_window_get_notes_mode (f->window));
   wait_rows (f, 3);
+  sd_test_screenshot (GTK_WIDGET (f->window), "browser-notes.png");
   sd_browser_window_set_notes_mode (f->window, FALSE);
   wait_rows (f, 4);
 
@@ -538,6 +539,7 @@ test_change_deck (Fixture       *f,
   wait_rows (f, f->n_cards);
   select_cards (f, "le fromage", "la bibliothèque", NULL);
   run (f, "browser.change-deck", NULL);
+  sd_test_screenshot (GTK_WIDGET (find_dialog (f)), "browser-deck.png");
   answer_dialog (f, "History", "move");
   after = deck_of (f, "le fromage");
   g_assert_cmpstr (after, ==, "History");
