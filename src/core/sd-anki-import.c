@@ -152,6 +152,21 @@ id_map_insert (IdMap  *map,
   map->count++;
 }
 
+/* The value stored for @key, to change in place, or %NULL. */
+static gint64 *
+id_map_value (IdMap  *map,
+              gint64  key)
+{
+  gsize mask = map->size - 1;
+
+  if (G_UNLIKELY (key == ID_MAP_FREE))
+    return map->has_free_key ? &map->free_key_value : NULL;
+  for (gsize i = id_hash (key) & mask; map->slots[i].key != ID_MAP_FREE; i = (i + 1) & mask)
+    if (map->slots[i].key == key)
+      return &map->slots[i].value;
+  return NULL;
+}
+
 static gboolean
 id_map_lookup (const IdMap *map,
                gint64       key,
@@ -466,6 +481,7 @@ struct _Import
   int               sched_version;
   int               source_rollover;
   int               rollover;       /* ours */
+  GTimeZone        *zone;           /* local, read once */
   gint64            day_delta;      /* our today - the package's today */
   gint64            now;
 
@@ -487,8 +503,11 @@ struct _Import
   gint64            max_card_id;
   gint64            max_revlog_id;
   gboolean          fresh_ids;
-  IdMap             new_note_cards;   /* note id * 1000 + ord of cards added to new notes */
-  IdMap             new_notes;        /* our ids of notes this import added */
+  /* Our ids of the notes this import added, each with the templates its
+   * cards use (bit ord, below NOTE_ORD_BITS) so that a repeated card is
+   * found without a second lookup; other ords go to new_note_cards. */
+  IdMap             new_notes;
+  IdMap             new_note_cards;   /* note id * 1000 + ord */
 
   /* The bulk insert under way (see bulk_insert()). */
   sqlite3_stmt     *rows_src;         /* the package's rows */
@@ -499,11 +518,27 @@ struct _Import
   gint64            row_source_id;    /* what the row came from, for messages */
   const char       *row_guid;
   GString          *card_extra;
+
+  /* The integrity check (see check_thread()). */
+  sqlite3          *check_db;
+  GThread          *check_thread;
+  GString          *check_problems;
+  int               check_rc;
+  char             *check_errmsg;
 };
+
+static gboolean finish_check (Import *imp, gboolean give_up, GError **error);
 
 static void
 import_clear (Import *imp)
 {
+  /* The check reads the copy that goes below. */
+  finish_check (imp, TRUE, NULL);
+  if (imp->check_db != NULL)
+    sqlite3_close_v2 (imp->check_db);
+  if (imp->check_problems != NULL)
+    g_string_free (g_steal_pointer (&imp->check_problems), TRUE);
+  g_free (imp->check_errmsg);
   g_clear_pointer (&imp->replay_stmt, sd_sqlite3_stmt_finalize);
   if (imp->src != NULL)
     sqlite3_close_v2 (imp->src);
@@ -524,6 +559,7 @@ import_clear (Import *imp)
     }
   g_clear_pointer (&imp->package, sd_anki_package_free);
   g_clear_pointer (&imp->conf, json_object_unref);
+  g_clear_pointer (&imp->zone, g_time_zone_unref);
   g_clear_pointer (&imp->presets, g_hash_table_unref);
   g_clear_pointer (&imp->deck_presets, g_hash_table_unref);
   g_clear_pointer (&imp->notetypes, g_hash_table_unref);
@@ -859,13 +895,97 @@ unicase_compare (void       *user_data,
 /* ------------------------------------------------------------------------ */
 /* Opening the collection inside the package. */
 
+/* The package's collection gets SQLite's integrity check on a connection
+ * and a thread of its own while the import maps its rows: the check reads
+ * the whole file, and on a second core it costs the import no time. Nothing
+ * is committed before the check has passed, and its verdict outranks any
+ * error the import met meanwhile, since a damaged file explains those. */
+static gpointer
+check_thread (gpointer data)
+{
+  Import *imp = data;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (imp->check_db, "PRAGMA integrity_check (20)", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *row = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (row, "ok") != 0)
+        g_string_append_printf (imp->check_problems, "%s%s",
+                                imp->check_problems->len ? "; " : "", row);
+      rc = SQLITE_OK;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      imp->check_rc = rc;
+      imp->check_errmsg = g_strdup (sqlite3_errmsg (imp->check_db));
+    }
+  return NULL;
+}
+
+static gboolean
+start_check (Import  *imp,
+             GError **error)
+{
+  const char *path = sqlite3_db_filename (imp->src, "main");
+
+  if (sqlite3_open_v2 (path, &imp->check_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_CORRUPT,
+                   _("“%s” is damaged: its collection cannot be read (%s)"),
+                   imp->name, sqlite3_errmsg (imp->check_db));
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (imp->check_db, 0);
+  /* The import's connection locks the log's index now and then. */
+  sqlite3_busy_timeout (imp->check_db, 5000);
+  sqlite3_create_collation_v2 (imp->check_db, "unicase", SQLITE_UTF8, NULL, unicase_compare, NULL);
+  imp->check_problems = g_string_new (NULL);
+  imp->check_thread = g_thread_new ("sd-import-check", check_thread, imp);
+  return TRUE;
+}
+
+/* Waits for the integrity check; @give_up stops it first when its verdict
+ * no longer matters. */
+static gboolean
+finish_check (Import    *imp,
+              gboolean   give_up,
+              GError   **error)
+{
+  if (imp->check_thread == NULL)
+    return TRUE;
+  if (give_up)
+    sqlite3_interrupt (imp->check_db);
+  g_thread_join (g_steal_pointer (&imp->check_thread));
+
+  if (give_up)
+    return TRUE;
+  if (imp->check_rc != SQLITE_OK)
+    {
+      g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_CORRUPT,
+                   _("“%s” is damaged: its collection cannot be read (%s)"),
+                   imp->name, imp->check_rc == SQLITE_NOTADB ? _("it is not an SQLite database")
+                                                             : imp->check_errmsg);
+      return FALSE;
+    }
+  if (imp->check_problems->len > 0)
+    {
+      g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_CORRUPT,
+                   _("“%s” is damaged: its collection fails the SQLite integrity check (%s)"),
+                   imp->name, imp->check_problems->str);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 open_source (Import        *imp,
              const char    *path,
              GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GString) problems = g_string_new (NULL);
   int rc;
 
   imp->package = sd_anki_package_open (path, error);
@@ -897,26 +1017,13 @@ open_source (Import        *imp,
 
   sqlite3_extended_result_codes (imp->src, 0);
   sqlite3_create_collation_v2 (imp->src, "unicase", SQLITE_UTF8, NULL, unicase_compare, NULL);
+  /* The import may add an index to its copy (replay_card()) while the
+   * check reads it: with a write-ahead log neither waits for the other.
+   * A damaged file may refuse; the check says why. */
+  sqlite3_exec (imp->src, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+  sqlite3_busy_timeout (imp->src, 5000);
 
-  if (sqlite3_prepare_v2 (imp->src, "PRAGMA integrity_check (20)", -1, &stmt, NULL) != SQLITE_OK)
-    return src_error (imp, error);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *row = (const char *) sqlite3_column_text (stmt, 0);
-      if (g_strcmp0 (row, "ok") != 0)
-        g_string_append_printf (problems, "%s%s", problems->len ? "; " : "", row);
-    }
-  if (rc != SQLITE_DONE)
-    return src_error (imp, error);
-  if (problems->len > 0)
-    {
-      g_set_error (error, SD_ANKI_IMPORT_ERROR, SD_ANKI_IMPORT_ERROR_CORRUPT,
-                   _("“%s” is damaged: its collection fails the SQLite integrity check (%s)"),
-                   imp->name, problems->str);
-      return FALSE;
-    }
-
-  return TRUE;
+  return start_check (imp, error);
 }
 
 static gboolean
@@ -2725,7 +2832,7 @@ next_note (Import    *imp,
         cell_text (imp, 8, "");
 
       id_map_insert (&imp->note_map, source_id, id);
-      id_map_insert (&imp->new_notes, id, 1);
+      id_map_insert (&imp->new_notes, id, 0);
       imp->stats.notes++;
       if (imp->media_entries->len > 0)
         {
@@ -2976,7 +3083,7 @@ replay_card (Import  *imp,
       if (rating < 1 || rating > 4)
         continue;
 
-      day = sd_clock_day_number (when, imp->rollover);
+      day = sd_clock_day_number_in (imp->zone, when, imp->rollover);
       state = sd_fsrs_next_state (&params, have ? &state : NULL,
                                   have && day > last_day ? (guint) (day - last_day) : 0, rating);
       have = TRUE;
@@ -3048,19 +3155,28 @@ card_row (Import       *imp,
   cell_text (imp, 19, card->anki_extra != NULL ? card->anki_extra : "");
 }
 
-/* Whether a card of @note_id with template @ord is there already. */
+#define NOTE_ORD_BITS 63
+
+/* Whether a card of @note_id with template @ord is there already. *ords
+ * is set to the templates in use when this import added the note. */
 static gboolean
-card_exists (Import  *imp,
-             gint64   note_id,
-             int      ord)
+card_exists (Import   *imp,
+             gint64    note_id,
+             int       ord,
+             gint64  **ords)
 {
   sqlite3_stmt *exists;
   gboolean found;
 
   /* A note this import added has only the cards this import added. */
-  if (id_map_lookup (&imp->new_notes, note_id, NULL))
-    return ord >= 0 && ord < 1000
-           && id_map_lookup (&imp->new_note_cards, note_id * 1000 + ord, NULL);
+  *ords = id_map_value (&imp->new_notes, note_id);
+  if (*ords != NULL)
+    {
+      if (ord >= 0 && ord < NOTE_ORD_BITS)
+        return ((guint64) **ords >> ord) & 1;
+      return ord >= 0 && ord < 1000
+             && id_map_lookup (&imp->new_note_cards, note_id * 1000 + ord, NULL);
+    }
 
   exists = sd_collection_prepare (imp->collection,
                                   "SELECT 1 FROM cards WHERE note_id = ? AND ord = ?", NULL);
@@ -3101,12 +3217,13 @@ next_card (Import    *imp,
       gint64 home_did = odid != 0 ? odid : did;
       gint64 note_id, deck_id = SD_DECK_DEFAULT_ID;
       GString *extra = imp->card_extra;
+      gint64 *ords = NULL;
       SdCard card = { 0 };
       CardData parsed;
       gboolean day_due, valid_data;
 
       if (!id_map_lookup (&imp->note_map, source_nid, &note_id)   /* its note is not in the package */
-          || card_exists (imp, note_id, ord))
+          || card_exists (imp, note_id, ord, &ords))
         {
           imp->stats.skipped++;
           if (!tick (imp, error))
@@ -3232,7 +3349,9 @@ next_card (Import    *imp,
       card_row (imp, &card);
 
       id_map_insert (&imp->card_map, source_id, card.id);
-      if (ord < 1000)
+      if (ords != NULL && ord < NOTE_ORD_BITS)
+        *ords = (gint64) ((guint64) *ords | G_GUINT64_CONSTANT (1) << ord);
+      else if (ords != NULL && ord < 1000)
         id_map_insert (&imp->new_note_cards, note_id * 1000 + ord, 1);
       imp->stats.cards++;
       imp->row_source_id = source_id;
@@ -3459,7 +3578,6 @@ run_import (Import      *imp,
   id_map_reserve (&imp->note_map, n_notes);
   id_map_reserve (&imp->new_notes, n_notes);
   id_map_reserve (&imp->card_map, n_cards);
-  id_map_reserve (&imp->new_note_cards, n_cards);
   for (guint i = 0; i < imp->media_entries->len; i++)
     {
       const SdAnkiMediaEntry *entry = g_ptr_array_index (imp->media_entries, i);
@@ -3492,6 +3610,7 @@ run_import (Import      *imp,
       || !PHASE (import_notes (imp, error))
       || !PHASE (import_cards (imp, error))
       || !PHASE (import_revlog (imp, error))
+      || !PHASE (finish_check (imp, FALSE, error))
       || !PHASE (import_media (imp, error))
       || g_cancellable_set_error_if_cancelled (imp->cancellable, error))
     {
@@ -3538,6 +3657,7 @@ sd_anki_import_package (SdCollection      *collection,
                         GError           **error)
 {
   Import imp = { 0 };
+  g_autoptr(GError) local_error = NULL;
   gboolean ok;
 
   g_return_val_if_fail (SD_IS_COLLECTION (collection), FALSE);
@@ -3550,6 +3670,7 @@ sd_anki_import_package (SdCollection      *collection,
   imp.progress_data = progress_data;
   imp.name = path;
   imp.now = sd_clock_now ();
+  imp.zone = g_time_zone_new_local ();
   imp.media_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.touched_notes = g_array_new (FALSE, FALSE, sizeof (gint64));
   imp.created_media = g_ptr_array_new_with_free_func (g_free);
@@ -3561,7 +3682,19 @@ sd_anki_import_package (SdCollection      *collection,
   id_map_init (&imp.new_note_cards);
   id_map_init (&imp.new_notes);
 
-  ok = run_import (&imp, path, error);
+  ok = run_import (&imp, path, &local_error);
+  if (!ok)
+    {
+      g_autoptr(GError) damage = NULL;
+      gboolean cancelled = g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      if (!finish_check (&imp, cancelled, &damage))
+        {
+          g_clear_error (&local_error);
+          local_error = g_steal_pointer (&damage);
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
   /* The module points at this import; no statement may reach it later. */
   sqlite3_create_module_v2 (sd_collection_get_db (collection), ROWS_MODULE, NULL, NULL, NULL);
   if (!ok)

@@ -52,24 +52,43 @@ sd_clock_reset (void)
   sd_clock_set (NULL, NULL);
 }
 
+/* What GDateTime can hold: years 1 to 9999. */
+#define FIRST_SECOND G_GINT64_CONSTANT (-62135596800)
+#define LAST_SECOND G_GINT64_CONSTANT (253402300799)
+
 gint64
 sd_clock_day_number (gint64 epoch_s,
                      int    rollover_hour)
 {
-  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (epoch_s);
-  g_autoptr(GDateTime) shifted = NULL;
-  GDate epoch, date;
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
 
-  if (local == NULL)
+  return sd_clock_day_number_in (zone, epoch_s, rollover_hour);
+}
+
+/**
+ * sd_clock_day_number_in:
+ * @zone: the local time zone, from g_time_zone_new_local()
+ *
+ * sd_clock_day_number() for code that counts many days: GLib reads the
+ * local zone afresh for every g_time_zone_new_local() when TZ is unset,
+ * which costs far more than the count itself.
+ */
+gint64
+sd_clock_day_number_in (GTimeZone *zone,
+                        gint64     epoch_s,
+                        int        rollover_hour)
+{
+  /* The day starts at the rollover hour of local wall-clock time: the
+   * local date of the instant that many hours earlier. */
+  gint64 shifted = epoch_s - (gint64) rollover_hour * 3600;
+  gint64 local;
+
+  if (epoch_s < FIRST_SECOND || epoch_s > LAST_SECOND)
     return 0;
-  /* The day starts at the rollover hour of local wall-clock time. */
-  shifted = g_date_time_add_hours (local, -rollover_hour);
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, g_date_time_get_day_of_month (shifted),
-                  g_date_time_get_month (shifted), g_date_time_get_year (shifted));
-  g_date_clear (&epoch, 1);
-  g_date_set_dmy (&epoch, 1, 1, 1970);
-  return g_date_days_between (&epoch, &date);
+  local = shifted + g_time_zone_get_offset (zone, g_time_zone_find_interval (zone,
+                                                                             G_TIME_TYPE_UNIVERSAL,
+                                                                             shifted));
+  return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
 }
 
 gint64

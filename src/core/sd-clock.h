@@ -29,6 +29,9 @@ G_BEGIN_DECLS
  * from 1970-01-01: the "day number" review due dates use. */
 gint64 sd_clock_day_number (gint64 epoch_s,
                             int    rollover_hour);
+gint64 sd_clock_day_number_in (GTimeZone *zone,
+                               gint64     epoch_s,
+                               int        rollover_hour);
 /* The epoch second at which day @day_number starts. */
 gint64 sd_clock_day_start  (gint64 day_number,
                             int    rollover_hour);
