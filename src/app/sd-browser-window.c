@@ -583,11 +583,9 @@ collection_changed_cb (SdBrowserWindow *self)
     self->refresh_id = g_idle_add (refresh_cb, self);
 }
 
-/* What a bulk action reports, for the toast that offers to undo it. */
-typedef char *(*DescribeFunc) (SdBrowseUndo *undo,
-                               gpointer      data);
-
-/* Runs one bulk action on @ids and shows the list as it is after it. */
+/* After a bulk action: its undo record goes on the stack with a toast
+ * that says what it did (@message, taken), or its error is shown; the
+ * list shows the cards as they are now. */
 static void
 finish_action (SdBrowserWindow *self,
                SdBrowseUndo    *undo,
