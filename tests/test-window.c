@@ -411,6 +411,14 @@ test_statistics (Fixture       *fixture,
     g_assert_cmpstr (sd_browser_window_get_search (browser), ==, query);
     g_assert_cmpuint (sd_browser_window_get_n_rows (browser), ==,
                       sd_deck_count_cards (collection, deck_id));
+    {
+      gboolean handled = TRUE;
+
+      /* An imported card has no note file: the browser opens nothing here. */
+      g_signal_emit_by_name (browser, "open-source", sd_browser_window_get_row_id (browser, 0),
+                             &handled);
+      g_assert_false (handled);
+    }
     gtk_window_destroy (GTK_WINDOW (browser));
   }
 
@@ -510,6 +518,28 @@ test_side_by_side (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (review_pane), "review.reveal", NULL);
   g_assert_false (sd_notes_pane_get_conceal_card (notes_pane));
   sd_test_screenshot (GTK_WIDGET (fixture->window), "side-by-side-answer.png");
+
+  /* The browser's "Open Source Note" shows the card's note here. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.browse", NULL);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    SdBrowserWindow *browser = NULL;
+    gboolean handled = FALSE;
+    gint64 card_id = sd_review_pane_get_card (review_pane)->id;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && browser == NULL; i++)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+        if (SD_IS_BROWSER_WINDOW (window))
+          browser = SD_BROWSER_WINDOW (window);
+      }
+    g_assert_nonnull (browser);
+    sd_notes_pane_open (notes_pane, g_getenv ("SAMPLES_DIR"));
+    g_signal_emit_by_name (browser, "open-source", card_id, &handled);
+    g_assert_true (handled);
+    g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "note");
+    gtk_window_destroy (GTK_WINDOW (browser));
+  }
 
   /* Hidden, the notes pane stops following the cards. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-notes-pane", NULL);

@@ -573,6 +573,18 @@ export_action (GtkWidget  *widget,
                                                           self->toast_overlay)));
 }
 
+/* The browser's "Open Source Note" shows the note here, at the card. */
+static gboolean
+browser_open_source_cb (SdWindow *self,
+                        gint64    card_id)
+{
+  _sd_window_set_show_notes_pane (self, TRUE);
+  if (!sd_notes_pane_show_card (self->notes_pane, card_id))
+    return FALSE;
+  gtk_window_present (GTK_WINDOW (self));
+  return TRUE;
+}
+
 /* One browser: opening it again brings it back with the new search. */
 static void
 browse_action (GtkWidget  *widget,
@@ -588,6 +600,8 @@ browse_action (GtkWidget  *widget,
       self->browser = GTK_WINDOW (sd_browser_window_new (gtk_window_get_application (GTK_WINDOW (self)),
                                                          self->collection));
       g_object_add_weak_pointer (G_OBJECT (self->browser), (gpointer *) &self->browser);
+      g_signal_connect_object (self->browser, "open-source",
+                               G_CALLBACK (browser_open_source_cb), self, G_CONNECT_SWAPPED);
     }
   if (parameter != NULL)
     {
