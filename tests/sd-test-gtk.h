@@ -58,6 +58,29 @@ sd_test_render_widget (GtkWidget *widget)
   return texture;
 }
 
+/* The @nth widget of @type under @root, breadth first. */
+static inline GtkWidget *
+sd_test_find_widget (GtkWidget *root,
+                     GType      type,
+                     guint      nth)
+{
+  guint seen = 0;
+  GPtrArray *queue = g_ptr_array_new ();
+  GtkWidget *found = NULL;
+
+  g_ptr_array_add (queue, root);
+  for (guint i = 0; i < queue->len && found == NULL; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (queue, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
+        found = w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (queue, c);
+    }
+  g_ptr_array_unref (queue);
+  return found;
+}
+
 /* How many distinct colours a texture has; a blank window has one or two. */
 static inline guint
 sd_test_count_colours (GdkTexture *texture)

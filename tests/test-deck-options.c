@@ -15,28 +15,6 @@
 #include "sd-test-gtk.h"
 #include "sd-test-utils.h"
 
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type,
-              guint      nth)
-{
-  guint seen = 0;
-  GPtrArray *queue = g_ptr_array_new ();
-  GtkWidget *found = NULL;
-
-  g_ptr_array_add (queue, root);
-  for (guint i = 0; i < queue->len && found == NULL; i++)
-    {
-      GtkWidget *w = g_ptr_array_index (queue, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
-        found = w;
-      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-        g_ptr_array_add (queue, c);
-    }
-  g_ptr_array_unref (queue);
-  return found;
-}
-
 static void
 test_edit_preset (void)
 {
@@ -56,14 +34,14 @@ test_edit_preset (void)
   sd_test_screenshot (GTK_WIDGET (options), "deck-options.png");
 
   /* The first spin button is new cards a day; changes are saved at once. */
-  new_spin = GTK_SPIN_BUTTON (find_by_type (GTK_WIDGET (options), GTK_TYPE_SPIN_BUTTON, 0));
+  new_spin = GTK_SPIN_BUTTON (sd_test_find_widget (GTK_WIDGET (options), GTK_TYPE_SPIN_BUTTON, 0));
   gtk_spin_button_set_value (new_spin, 35);
   saved = sd_preset_load (collection, SD_PRESET_DEFAULT_ID, &error);
   g_assert_cmpint (saved->new_per_day, ==, 35);
   g_clear_pointer (&saved, sd_preset_free);
 
   /* Steps that make no sense are marked and not saved. */
-  learn_row = ADW_ENTRY_ROW (find_by_type (GTK_WIDGET (options), ADW_TYPE_ENTRY_ROW, 0));
+  learn_row = ADW_ENTRY_ROW (sd_test_find_widget (GTK_WIDGET (options), ADW_TYPE_ENTRY_ROW, 0));
   gtk_editable_set_text (GTK_EDITABLE (learn_row), "5m soon");
   g_signal_emit_by_name (learn_row, "apply");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (learn_row), "error"));

@@ -33,28 +33,6 @@ typedef struct
   gint64           chemistry;     /* 1 note with 1 card */
 } Fixture;
 
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type,
-              guint      nth)
-{
-  guint seen = 0;
-  GPtrArray *queue = g_ptr_array_new ();
-  GtkWidget *found = NULL;
-
-  g_ptr_array_add (queue, root);
-  for (guint i = 0; i < queue->len && found == NULL; i++)
-    {
-      GtkWidget *w = g_ptr_array_index (queue, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
-        found = w;
-      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-        g_ptr_array_add (queue, c);
-    }
-  g_ptr_array_unref (queue);
-  return found;
-}
-
 static gint64
 add_note (SdCollection *collection,
           SdStockKind   stock,
@@ -191,7 +169,7 @@ find_toast (AdwToastOverlay *toasts)
   GType type = g_type_from_name ("AdwToastWidget");
 
   g_assert_true (type != G_TYPE_INVALID);
-  return find_by_type (GTK_WIDGET (toasts), type, 0);
+  return sd_test_find_widget (GTK_WIDGET (toasts), type, 0);
 }
 
 /* The toast on the main window says what was written and offers the
@@ -204,9 +182,9 @@ assert_toast (Fixture    *fixture,
   GtkWidget *label, *button;
 
   g_assert_nonnull (toast);
-  label = find_by_type (toast, GTK_TYPE_LABEL, 0);
+  label = sd_test_find_widget (toast, GTK_TYPE_LABEL, 0);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, title);
-  button = find_by_type (toast, GTK_TYPE_BUTTON, 0);
+  button = sd_test_find_widget (toast, GTK_TYPE_BUTTON, 0);
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_visible (button));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Show in Folder");
@@ -285,7 +263,7 @@ test_export (Fixture       *fixture,
   g_signal_connect (dialog, "notify::with-scheduling", G_CALLBACK (count_notify_cb),
                     &n_scheduling);
   g_signal_connect (dialog, "notify::fraction", G_CALLBACK (count_notify_cb), &n_fraction);
-  scheduling = GTK_SWITCH (find_by_type (GTK_WIDGET (dialog), GTK_TYPE_SWITCH, 0));
+  scheduling = GTK_SWITCH (sd_test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SWITCH, 0));
   gtk_switch_set_active (scheduling, FALSE);
   g_assert_false (sd_export_dialog_get_with_scheduling (dialog));
   g_assert_cmpuint (n_scheduling, ==, 1);
@@ -323,7 +301,8 @@ test_all_decks (Fixture       *fixture,
                 gconstpointer  data)
 {
   SdExportDialog *dialog = open_dialog (fixture, 0);
-  AdwComboRow *row = ADW_COMBO_ROW (find_by_type (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, 0));
+  AdwComboRow *row =
+    ADW_COMBO_ROW (sd_test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, 0));
   GListModel *model = adw_combo_row_get_model (row);
   SdImportStats imported;
 
@@ -380,8 +359,8 @@ test_bad_path (Fixture       *fixture,
   g_assert_false (g_file_test (reserved, G_FILE_TEST_EXISTS));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   {
-    AdwActionRow *row = ADW_ACTION_ROW (find_by_type (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW,
-                                                      3));
+    AdwActionRow *row =
+      ADW_ACTION_ROW (sd_test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, 3));
     g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
                      "Could Not Export");
     g_assert_true (gtk_widget_is_visible (GTK_WIDGET (row)));
@@ -401,7 +380,7 @@ test_bad_path (Fixture       *fixture,
   sd_test_screenshot (GTK_WIDGET (dialog), "export-dialog-error.png");
   {
     /* The window grew to show all of it. */
-    GtkWidget *row = find_by_type (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, 3);
+    GtkWidget *row = sd_test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, 3);
     graphene_rect_t bounds;
 
     g_assert_true (gtk_widget_compute_bounds (row, GTK_WIDGET (dialog), &bounds));
@@ -513,10 +492,10 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpuint (count_files (fixture->out_dir), ==, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_null (find_toast (fixture->toasts));
-  bar = find_by_type (GTK_WIDGET (dialog), GTK_TYPE_PROGRESS_BAR, 0);
+  bar = sd_test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_PROGRESS_BAR, 0);
   g_assert_false (gtk_widget_get_visible (bar));
-  g_assert_true (gtk_widget_is_sensitive (find_by_type (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW,
-                                                        0)));
+  g_assert_true (gtk_widget_is_sensitive (sd_test_find_widget (GTK_WIDGET (dialog),
+                                                               ADW_TYPE_COMBO_ROW, 0)));
   g_assert_cmpint (sd_export_dialog_get_deck_id (dialog), ==, fixture->chemistry);
   sd_test_screenshot (GTK_WIDGET (dialog), "export-dialog-cancelled.png");
 

@@ -20,28 +20,6 @@
 #include "sd-test-gtk.h"
 #include "sd-test-utils.h"
 
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type,
-              guint      nth)
-{
-  guint seen = 0;
-  GPtrArray *queue = g_ptr_array_new ();
-  GtkWidget *found = NULL;
-
-  g_ptr_array_add (queue, root);
-  for (guint i = 0; i < queue->len && found == NULL; i++)
-    {
-      GtkWidget *w = g_ptr_array_index (queue, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
-        found = w;
-      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-        g_ptr_array_add (queue, c);
-    }
-  g_ptr_array_unref (queue);
-  return found;
-}
-
 /* Whether the first widget that activates @action is sensitive, as the
  * action's enabled state makes it. */
 static gboolean
@@ -50,7 +28,7 @@ action_sensitive (SdNotetypesWindow *window,
 {
   for (guint i = 0;; i++)
     {
-      GtkWidget *widget = find_by_type (GTK_WIDGET (window), GTK_TYPE_ACTIONABLE, i);
+      GtkWidget *widget = sd_test_find_widget (GTK_WIDGET (window), GTK_TYPE_ACTIONABLE, i);
 
       g_assert_nonnull (widget);
       if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
@@ -65,7 +43,7 @@ find_label (GtkWidget  *root,
 {
   for (guint i = 0;; i++)
     {
-      GtkWidget *label = find_by_type (root, GTK_TYPE_LABEL, i);
+      GtkWidget *label = sd_test_find_widget (root, GTK_TYPE_LABEL, i);
 
       g_assert_nonnull (label);
       if (strstr (gtk_label_get_label (GTK_LABEL (label)), text) != NULL)
@@ -136,7 +114,8 @@ static void
 show_page (SdNotetypesWindow *window,
            const char        *name)
 {
-  AdwViewStack *stack = ADW_VIEW_STACK (find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, 0));
+  AdwViewStack *stack =
+    ADW_VIEW_STACK (sd_test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, 0));
 
   adw_view_stack_set_visible_child_name (stack, name);
   sd_test_spin (50);
@@ -181,8 +160,10 @@ test_clone_and_edit (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notetypes.add", NULL));
   dialog = wait_for_dialog ();
   extra = adw_message_dialog_get_extra_child (dialog);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_by_type (extra, ADW_TYPE_COMBO_ROW, 0)), 1);
-  gtk_editable_set_text (GTK_EDITABLE (find_by_type (extra, ADW_TYPE_ENTRY_ROW, 0)), "Vocabulary");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (sd_test_find_widget (extra, ADW_TYPE_COMBO_ROW, 0)),
+                              1);
+  gtk_editable_set_text (GTK_EDITABLE (sd_test_find_widget (extra, ADW_TYPE_ENTRY_ROW, 0)),
+                         "Vocabulary");
   sd_test_screenshot (GTK_WIDGET (dialog), "notetypes-add.png");
   respond (dialog, "add");
   vocab = sd_notetype_find_by_name (collection, "Vocabulary", &error);

@@ -16,26 +16,6 @@
 #include "sd-test-gtk.h"
 #include "sd-test-utils.h"
 
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type,
-              guint      nth)
-{
-  guint seen = 0;
-  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
-
-  g_ptr_array_add (queue, root);
-  for (guint i = 0; i < queue->len; i++)
-    {
-      GtkWidget *w = g_ptr_array_index (queue, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
-        return w;
-      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-        g_ptr_array_add (queue, c);
-    }
-  return NULL;
-}
-
 static guint
 count_live_cards (SdCollection *collection)
 {
@@ -72,7 +52,7 @@ test_preferences (void)
   gtk_window_present (GTK_WINDOW (preferences));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (preferences));
 
-  style_row = ADW_COMBO_ROW (find_by_type (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, 0));
+  style_row = ADW_COMBO_ROW (sd_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, 0));
   adw_combo_row_set_selected (style_row, 2);
   g_assert_cmpstr (g_settings_get_string (settings, "color-scheme"), ==, "dark");
   g_settings_set_string (settings, "color-scheme", "light");
@@ -80,7 +60,8 @@ test_preferences (void)
   g_settings_reset (settings, "color-scheme");
 
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "cards");
-  inline_row = ADW_ENTRY_ROW (find_by_type (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, 0));
+  inline_row =
+    ADW_ENTRY_ROW (sd_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, 0));
   apply = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (preferences),
                                                      SD_TYPE_PREFERENCES_WINDOW, "apply_button"));
   g_assert_false (gtk_widget_get_sensitive (apply));
