@@ -21,6 +21,9 @@
 #include <sys/resource.h>
 #include <glib/gstdio.h>
 
+#include <utime.h>
+
+#include "sd-collection-private.h"
 #include "sd-library.h"
 
 static const char *words[] = {
@@ -242,7 +245,8 @@ main (int    argc,
   int index_runs = 3;
   int search_runs = 200;
   GOptionEntry entries[] = {
-    { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus, "Keep and reuse the generated notes here", "DIR" },
+    { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus, "Keep and reuse the generated notes here",
+      "DIR" },
     { "index-runs", 0, 0, G_OPTION_ARG_INT, &index_runs, "Cold index this many times", "N" },
     { "search-runs", 0, 0, G_OPTION_ARG_INT, &search_runs, "Run each search this many times", "N" },
     { NULL }
@@ -252,6 +256,7 @@ main (int    argc,
   g_autofree char *notes = NULL;
   g_autofree char *db = NULL;
   g_autofree char *rare = NULL;
+  g_autofree char *three = NULL;
   g_autoptr(SdCollection) collection = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
@@ -366,10 +371,53 @@ main (int    argc,
     }
   print_times ("rescan, one note changed", samples);
 
-  /* As typed in the notes list: the last word matches as a prefix. The rare
-   * word is the least likely of the vocabulary, the common one the tenth most
-   * likely, the most common one is in nearly every section. */
+  /* Every note touched (a checkout, a sync tool): read and hashed again,
+   * but nothing to index. */
+  g_array_set_size (samples, 0);
+  {
+    g_autoptr(GPtrArray) files = sd_library_list_files (collection, &error);
+    double ms;
+
+    for (guint i = 0; i < files->len; i++)
+      {
+        const char *path = ((SdNoteFile *) files->pdata[i])->path;
+        struct utimbuf times;
+        GStatBuf st;
+
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        times.actime = times.modtime = st.st_mtime + 1;
+        utime (path, &times);
+      }
+    t = g_get_monotonic_time ();
+    g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
+    ms = ms_since (t);
+    g_assert_cmpuint (stats.unchanged, ==, (guint) n);
+    g_array_append_val (samples, ms);
+  }
+  print_times ("rescan, every note touched", samples);
+
+  /* Every note indexed again over its old index, as after an upgrade that
+   * asks for it. */
+  g_array_set_size (samples, 0);
+  {
+    double ms;
+
+    g_assert_true (sd_collection_exec (collection, "UPDATE note_files SET hash = '', mtime = 0",
+                                       &error));
+    t = g_get_monotonic_time ();
+    g_assert_true (sd_library_scan (collection, NULL, &stats, &error));
+    ms = ms_since (t);
+    g_assert_cmpuint (stats.updated, ==, (guint) n);
+    g_array_append_val (samples, ms);
+  }
+  print_times ("rescan, every note indexed again", samples);
+
+  /* As typed in the notes list, where the word still being typed matches as
+   * a prefix. The rare word is the least likely of the vocabulary, the common
+   * one the tenth most likely, the most common one is in most sections; the
+   * three-letter prefix is the start of that one. */
   rare = g_strdup (vocabulary[VOCABULARY - 1]);
+  three = g_strndup (vocabulary[0], 3);
   {
     Query queries[] = {
       { "rare word", rare },
@@ -378,6 +426,7 @@ main (int    argc,
       { "most common word", vocabulary[0] },
       { "prefix", "kube" },
       { "two-letter prefix", "ka" },
+      { "three-letter prefix", three },
       { "phrase", "\"liveness probe\"" },
       { "3 terms", "etcd helm chart" },
     };

@@ -248,6 +248,29 @@ test_search (void)
   g_assert_cmpuint (hits->len, ==, 0);
   g_clear_pointer (&hits, g_ptr_array_unref);
 
+  /* A word being typed matches the start of words in titles and headings
+   * from three letters, in the text from four; shorter, it is a whole word. */
+  hits = search (collection, "vol");
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_assert_true (g_str_has_suffix (((SdNoteHit *) hits->pdata[0])->path, "title.md"));
+  g_assert_true (g_str_has_suffix (((SdNoteHit *) hits->pdata[1])->path, "heading.md"));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "volu");
+  g_assert_cmpuint (hits->len, ==, 3);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "pod");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpstr (((SdNoteHit *) hits->pdata[0])->snippet, ==,
+                   "A volume outlives its " SD_LIBRARY_MATCH_START "pod" SD_LIBRARY_MATCH_END ". ");
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "vo");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search (collection, "storage vol");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_true (g_str_has_suffix (((SdNoteHit *) hits->pdata[0])->path, "title.md"));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
   /* FTS5 syntax in the input is just text. */
   hits = search (collection, "NEAR( AND \" * -volume");
   g_assert_cmpuint (hits->len, ==, 0);
@@ -418,6 +441,53 @@ test_many_notes (void)
   sd_test_rm_rf (dir);
 }
 
+/* A word in more sections than a search ranks at typing speed: sections
+ * whose title or heading has it still come first, however old, and the
+ * ranks only grow down the list. */
+static void
+test_search_broad (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autofree char *notes = g_build_filename (dir, "notes", NULL);
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  SdNoteHit *hit;
+
+  /* First in path order, so its sections are the oldest rows. */
+  sd_test_write_in (notes, "aaa.md",
+                    "# Everyday words\n\nNothing here.\n\n## Common ground\n\nAgain nothing.\n");
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("note-%03u.md", i);
+
+      g_string_assign (text, "");
+      g_string_append_printf (text, "# Note %u\n\n", i);
+      for (guint k = 0; k < 8; k++)
+        g_string_append_printf (text, "## Part %u\n\nA common word, said %u times.\n\n", k, k);
+      sd_test_write_in (notes, name, text->str);
+    }
+  sd_library_add_folder (collection, notes, &error);
+  g_assert_true (sd_library_scan (collection, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  hits = search (collection, "common ");
+  g_assert_cmpuint (hits->len, ==, 50);
+  hit = hits->pdata[0];
+  g_assert_true (g_str_has_suffix (hit->path, "aaa.md"));
+  g_assert_cmpstr (hit->heading, ==, "Common ground");
+  for (guint i = 1; i < hits->len; i++)
+    {
+      g_assert_false (g_str_has_suffix (((SdNoteHit *) hits->pdata[i])->path, "aaa.md"));
+      g_assert_cmpfloat (((SdNoteHit *) hits->pdata[i - 1])->rank, <=,
+                         ((SdNoteHit *) hits->pdata[i])->rank);
+      g_assert_nonnull (strstr (((SdNoteHit *) hits->pdata[i])->snippet,
+                                SD_LIBRARY_MATCH_START "common" SD_LIBRARY_MATCH_END));
+    }
+  sd_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -431,6 +501,7 @@ main (int    argc,
   g_test_add_func ("/studydeck/library/fts-query", test_fts_query);
   g_test_add_func ("/studydeck/library/search", test_search);
   g_test_add_func ("/studydeck/library/search-follows-changes", test_search_follows_changes);
+  g_test_add_func ("/studydeck/library/search-broad", test_search_broad);
   g_test_add_func ("/studydeck/library/many-notes", test_many_notes);
 
   return g_test_run ();
