@@ -42,10 +42,15 @@ static gboolean id_taken (SdCollection *collection,
 #define CHECK_EVERY 256
 
 /* ------------------------------------------------------------------------ */
-/* A small open-addressing map from Anki ids to ours. Key and value share a
- * slot, so a lookup touches one cache line; the maps for notes and cards
- * are sized from the package's row counts before they fill, so a large
- * import never rehashes them. */
+/* Maps from Anki ids to ours.
+ *
+ * An import meets ids in order: the package's rows come sorted by id, and
+ * the ids they map to mostly keep that order. Keys that arrive increasing
+ * are appended to a sorted run and looked up from where the last lookup
+ * ended, so a pass in id order walks memory in order instead of missing
+ * the cache once a row, as a hash table of a few hundred thousand ids
+ * does. The keys that arrive out of order go to a small open-addressing
+ * table beside the run. */
 
 /* Marks a free slot; a key with this value is kept beside the table. */
 #define ID_MAP_FREE G_MININT64
@@ -58,16 +63,24 @@ typedef struct
 
 typedef struct
 {
+  /* The run: increasing keys. */
+  gint64   *keys;
+  gint64   *values;
+  gsize     len;
+  gsize     alloc;
+  gsize     finger;   /* where the last lookup ended */
+
+  /* The others. */
   IdSlot   *slots;
-  gsize     size;   /* power of two */
+  gsize     size;     /* power of two */
   gsize     count;
   gboolean  has_free_key;
   gint64    free_key_value;
 } IdMap;
 
 static void
-id_map_alloc (IdMap *map,
-              gsize  size)
+id_map_alloc_slots (IdMap *map,
+                    gsize  size)
 {
   map->size = size;
   map->count = 0;
@@ -79,16 +92,17 @@ id_map_alloc (IdMap *map,
 static void
 id_map_init (IdMap *map)
 {
-  id_map_alloc (map, 64);
-  map->has_free_key = FALSE;
+  memset (map, 0, sizeof *map);
+  id_map_alloc_slots (map, 64);
 }
 
 static void
 id_map_clear (IdMap *map)
 {
-  g_clear_pointer (&map->slots, g_free);
-  map->size = map->count = 0;
-  map->has_free_key = FALSE;
+  g_free (map->keys);
+  g_free (map->values);
+  g_free (map->slots);
+  memset (map, 0, sizeof *map);
 }
 
 static inline gsize
@@ -102,44 +116,100 @@ id_hash (gint64 key)
   return (gsize) h;
 }
 
-static void id_map_insert (IdMap *map, gint64 key, gint64 value);
-
-/* Makes room for @count keys at most three quarters full. */
+/* Makes room in the run for @count keys, so a large import never copies it. */
 static void
 id_map_reserve (IdMap *map,
                 gsize  count)
 {
-  IdSlot *old = map->slots;
-  gsize old_size = map->size;
-  gsize size = map->size;
-
-  while ((count + 1) * 4 > size * 3)
-    size *= 2;
-  if (size == old_size)
+  if (count <= map->alloc)
     return;
+  map->alloc = count;
+  map->keys = g_renew (gint64, map->keys, count);
+  map->values = g_renew (gint64, map->values, count);
+}
 
-  id_map_alloc (map, size);
-  for (gsize i = 0; i < old_size; i++)
-    if (old[i].key != ID_MAP_FREE)
-      id_map_insert (map, old[i].key, old[i].value);
-  g_free (old);
+/* The index of @key in the run, searched outwards from the finger: a
+ * lookup near the last one costs a step or two. */
+static gboolean
+run_find (IdMap  *map,
+          gint64  key,
+          gsize  *index)
+{
+  const gint64 *keys = map->keys;
+  gsize lo, hi, step = 1;
+
+  if (map->len == 0 || key < keys[0] || key > keys[map->len - 1])
+    return FALSE;
+
+  lo = hi = MIN (map->finger, map->len - 1);
+  if (keys[lo] < key)
+    {
+      /* Gallop up until keys[lo] < key <= keys[hi]. */
+      for (;;)
+        {
+          hi = lo + step;
+          if (hi >= map->len - 1)
+            {
+              hi = map->len - 1;
+              break;
+            }
+          if (keys[hi] >= key)
+            break;
+          lo = hi;
+          step *= 2;
+        }
+    }
+  else if (keys[hi] > key)
+    {
+      /* Gallop down until keys[lo] <= key < keys[hi]. */
+      for (;;)
+        {
+          if (hi <= step)
+            {
+              lo = 0;
+              break;
+            }
+          lo = hi - step;
+          if (keys[lo] <= key)
+            break;
+          hi = lo;
+          step *= 2;
+        }
+    }
+
+  /* The first key >= @key in [lo, hi]; keys[hi] >= key holds. */
+  while (lo < hi)
+    {
+      gsize mid = lo + (hi - lo) / 2;
+
+      if (keys[mid] < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  map->finger = lo;
+  *index = lo;
+  return keys[lo] == key;
 }
 
 static void
-id_map_insert (IdMap  *map,
+others_insert (IdMap  *map,
                gint64  key,
                gint64  value)
 {
   gsize mask, i;
 
-  if (G_UNLIKELY (key == ID_MAP_FREE))
-    {
-      map->has_free_key = TRUE;
-      map->free_key_value = value;
-      return;
-    }
   if ((map->count + 1) * 4 > map->size * 3)
-    id_map_reserve (map, map->count * 2);
+    {
+      IdSlot *old = map->slots;
+      gsize old_size = map->size;
+
+      id_map_alloc_slots (map, old_size * 2);
+      for (gsize j = 0; j < old_size; j++)
+        if (old[j].key != ID_MAP_FREE)
+          others_insert (map, old[j].key, old[j].value);
+      g_free (old);
+    }
   mask = map->size - 1;
   for (i = id_hash (key) & mask; map->slots[i].key != ID_MAP_FREE; i = (i + 1) & mask)
     if (map->slots[i].key == key)
@@ -152,15 +222,21 @@ id_map_insert (IdMap  *map,
   map->count++;
 }
 
-/* The value stored for @key, to change in place, or %NULL. */
+/* The value stored for @key, to change in place, or %NULL. It moves when
+ * the map grows. */
 static gint64 *
 id_map_value (IdMap  *map,
               gint64  key)
 {
   gsize mask = map->size - 1;
+  gsize index;
 
+  if (run_find (map, key, &index))
+    return &map->values[index];
   if (G_UNLIKELY (key == ID_MAP_FREE))
     return map->has_free_key ? &map->free_key_value : NULL;
+  if (map->count == 0)
+    return NULL;
   for (gsize i = id_hash (key) & mask; map->slots[i].key != ID_MAP_FREE; i = (i + 1) & mask)
     if (map->slots[i].key == key)
       return &map->slots[i].value;
@@ -168,26 +244,46 @@ id_map_value (IdMap  *map,
 }
 
 static gboolean
-id_map_lookup (const IdMap *map,
-               gint64       key,
-               gint64      *value)
+id_map_lookup (IdMap  *map,
+               gint64  key,
+               gint64 *value)
 {
-  gsize mask = map->size - 1;
+  const gint64 *found = id_map_value (map, key);
 
-  if (G_UNLIKELY (key == ID_MAP_FREE))
+  if (found != NULL && value != NULL)
+    *value = *found;
+  return found != NULL;
+}
+
+static void
+id_map_insert (IdMap  *map,
+               gint64  key,
+               gint64  value)
+{
+  gint64 *found;
+
+  /* A key beyond the run cannot be anywhere yet: whatever went to the
+   * others was below the run's end when it came. */
+  if (map->len == 0 || key > map->keys[map->len - 1])
     {
-      if (map->has_free_key && value != NULL)
-        *value = map->free_key_value;
-      return map->has_free_key;
+      if (map->len == map->alloc)
+        id_map_reserve (map, MAX (64, map->alloc * 2));
+      map->keys[map->len] = key;
+      map->values[map->len] = value;
+      map->len++;
+      return;
     }
-  for (gsize i = id_hash (key) & mask; map->slots[i].key != ID_MAP_FREE; i = (i + 1) & mask)
-    if (map->slots[i].key == key)
-      {
-        if (value != NULL)
-          *value = map->slots[i].value;
-        return TRUE;
-      }
-  return FALSE;
+
+  found = id_map_value (map, key);
+  if (found != NULL)
+    *found = value;
+  else if (G_UNLIKELY (key == ID_MAP_FREE))
+    {
+      map->has_free_key = TRUE;
+      map->free_key_value = value;
+    }
+  else
+    others_insert (map, key, value);
 }
 
 /* ------------------------------------------------------------------------ */
