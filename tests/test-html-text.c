@@ -172,6 +172,26 @@ test_checksum_edge_cases (void)
   g_assert_cmpuint (sd_html_text_checksum ("abc", -1), ==, 0xa9993e36u);
 }
 
+/* The one-pass form gives what the two functions give apart. */
+static void
+test_sort_field_and_checksum (void)
+{
+  static const char *fields[] = {
+    "", "plain", "<b>bold</b> &amp; <img src=\"cat.jpg\">", "AT&T", "&#0;after",
+    "x&nbsp;y", "<style>p {}</style>[sound:a.mp3]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *sort_field = sd_html_text_sort_field (fields[i]);
+      guint32 checksum = 0;
+      g_autofree char *both = sd_html_text_sort_field_and_checksum (fields[i], &checksum);
+
+      g_assert_cmpstr (both, ==, sort_field);
+      g_assert_cmpuint (checksum, ==, sd_html_text_field_checksum (fields[i]));
+    }
+}
+
 static void
 test_field_is_empty (void)
 {
@@ -294,6 +314,7 @@ main (int   argc,
   g_test_add_func ("/studydeck/html-text/media-filenames", test_media_filenames);
   g_test_add_func ("/studydeck/html-text/checksum-real-notes", test_checksum_real_notes);
   g_test_add_func ("/studydeck/html-text/checksum-edge-cases", test_checksum_edge_cases);
+  g_test_add_func ("/studydeck/html-text/sort-field-and-checksum", test_sort_field_and_checksum);
   g_test_add_func ("/studydeck/html-text/field-is-empty", test_field_is_empty);
   g_test_add_func ("/studydeck/html-text/escape", test_escape);
   g_test_add_func ("/studydeck/html-text/av-tags", test_av_tags);

@@ -2859,9 +2859,9 @@ next_note (Import    *imp,
       SdNotetype *notetype = nt->notetype;
       g_autofree char *fields = NULL;
       g_autofree char *first = NULL;
-      g_autofree char *sort_text = NULL;
       g_auto(GStrv) split_tags = NULL;
       guint sort_field;
+      guint32 checksum;
       gint64 existing_id, id;
 
       if (guid == NULL || guid[0] == '\0' || !g_utf8_validate (guid, -1, NULL))
@@ -2906,14 +2906,20 @@ next_note (Import    *imp,
       first = joined_field (fields, 0);
       sort_field = MIN (notetype->sort_field, notetype->fields->len - 1);
       if (sort_field > 0)
-        sort_text = joined_field (fields, sort_field);
+        {
+          g_autofree char *sort_text = joined_field (fields, sort_field);
+
+          cell_text_take (imp, 4, sd_html_text_sort_field (sort_text));
+          checksum = sd_html_text_field_checksum (first);
+        }
+      else
+        cell_text_take (imp, 4, sd_html_text_sort_field_and_checksum (first, &checksum));
       split_tags = sd_note_split_tags (tags);
       cell_int (imp, 0, id);
       cell_text (imp, 1, guid);
       cell_int (imp, 2, notetype->id);
       cell_text (imp, 3, fields);
-      cell_text_take (imp, 4, sd_html_text_sort_field (sort_text != NULL ? sort_text : first));
-      cell_int (imp, 5, sd_html_text_field_checksum (first));
+      cell_int (imp, 5, checksum);
       cell_text_take (imp, 6, sd_note_join_tags ((const char * const *) split_tags));
       cell_int (imp, 7, mod > 0 ? mod : imp->now);
       if (flags != 0 || (data != NULL && data[0] != '\0'))

@@ -797,6 +797,25 @@ sd_html_text_field_checksum (const char *field_html)
   return sd_html_text_checksum (stripped->str, stripped->len);
 }
 
+/**
+ * sd_html_text_sort_field_and_checksum:
+ * @checksum: (out): sd_html_text_field_checksum() of @field_html
+ *
+ * Both figures of a note whose sort field is its first field, stripping
+ * the field once instead of twice.
+ *
+ * Returns: (transfer full): sd_html_text_sort_field() of @field_html
+ */
+char *
+sd_html_text_sort_field_and_checksum (const char *field_html,
+                                      guint32    *checksum)
+{
+  GString *stripped = strip_preserving_media_string (field_html);
+
+  *checksum = sd_html_text_checksum (stripped->str, stripped->len);
+  return g_string_free (stripped, FALSE);
+}
+
 /* `^(?:[[:space:]]|</?(?:br|div)\ ?/?>)*$`, case-insensitive: what Anki
  * considers an empty field. */
 gboolean

@@ -37,6 +37,8 @@ char     *sd_html_text_sort_field                 (const char *field_html);
 guint32   sd_html_text_checksum                   (const char *text,
                                                    gssize      len);
 guint32   sd_html_text_field_checksum             (const char *field_html);
+char     *sd_html_text_sort_field_and_checksum    (const char *field_html,
+                                                   guint32    *checksum);
 
 gboolean  sd_html_text_field_is_empty             (const char *field_html);
 
