@@ -9,8 +9,10 @@
 100,000 notes of a two-template note type (200,000 cards: one reviewed
 card per note with FSRS memory in cards.data and two review-log entries,
 one new card), in 10 subdecks, collection.anki21 deflated, no media.
+With --no-memory the cards carry no memory state, as from a collection
+scheduled by SM-2, so the import replays every reviewed card's log.
 
-Usage: python3 bench/make-big-apkg.py [OUT.apkg] [N_NOTES]
+Usage: python3 bench/make-big-apkg.py [--no-memory] [OUT.apkg] [N_NOTES]
 """
 
 import json
@@ -21,8 +23,10 @@ import sys
 import tempfile
 import zipfile
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "big.apkg"
-N = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
+ARGS = [a for a in sys.argv[1:] if a != "--no-memory"]
+MEMORY = "--no-memory" not in sys.argv[1:]
+OUT = ARGS[0] if len(ARGS) > 0 else "big.apkg"
+N = int(ARGS[1]) if len(ARGS) > 1 else 100000
 CRT = 1700006400
 MID = 1700000000001
 BASE = 1700000000000
@@ -88,7 +92,7 @@ for i in range(N):
     new_id = rev_id + 1
     s = round(rng.uniform(1, 300), 4)
     d = round(rng.uniform(1, 10), 3)
-    data = json.dumps({"s": s, "d": d, "lrt": CRT + 86400 * 50, "dr": 0.9})
+    data = json.dumps({"s": s, "d": d, "lrt": CRT + 86400 * 50, "dr": 0.9}) if MEMORY else ""
     cards.append((rev_id, nid, did, 0, 1700000000, -1, 2, 2, 100 + i % 60, 20, 2500, 3, 0, 0,
                   0, 0, 0, data))
     cards.append((new_id, nid, did, 1, 1700000000, -1, 0, 0, i, 0, 0, 0, 0, 0, 0, 0, 0, ""))
