@@ -2969,8 +2969,8 @@ import_notes (Import  *imp,
   gboolean ok;
 
   if (sqlite3_prepare_v2 (imp->src,
-                          "SELECT id, guid, mid, mod, tags, flds, flags, data FROM notes ORDER BY id",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                          "SELECT id, guid, mid, mod, tags, flds, flags, data FROM notes"
+                          " ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
     return src_error (imp, error);
 
   imp->rows_src = stmt;
@@ -3324,7 +3324,8 @@ next_card (Import    *imp,
       CardData parsed;
       gboolean day_due, valid_data;
 
-      if (!id_map_lookup (&imp->note_map, source_nid, &note_id)   /* its note is not in the package */
+      /* Its note is not in the package, or the card is here already. */
+      if (!id_map_lookup (&imp->note_map, source_nid, &note_id)
           || card_exists (imp, note_id, ord, &ords))
         {
           imp->stats.skipped++;
