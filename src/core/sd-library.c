@@ -632,15 +632,21 @@ static gboolean
 index_notes (ScanState  *state,
              GError    **error)
 {
-  g_autoptr(SdCardSyntaxSettings) settings = sd_note_cards_get_settings (state->collection);
-  g_autofree char *folder_name = g_path_get_basename (state->root);
-  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  g_autoptr(SdCardSyntaxSettings) settings = NULL;
+  g_autofree char *folder_name = NULL;
+  g_autoptr(GPtrArray) threads = NULL;
   GPtrArray *jobs = state->jobs;
-  ReadQueue queue = { jobs, settings, folder_name };
+  ReadQueue queue = { jobs };
   gboolean ok = TRUE;
 
   if (jobs->len == 0)
     return TRUE;
+
+  settings = sd_note_cards_get_settings (state->collection);
+  folder_name = g_path_get_basename (state->root);
+  threads = g_ptr_array_new ();
+  queue.settings = settings;
+  queue.folder_name = folder_name;
 
   g_mutex_init (&queue.lock);
   g_cond_init (&queue.cond);
