@@ -781,10 +781,10 @@ make_snippet (Tokenizer  *tokenizer,
  *
  * Full-text search over note titles, headings and text. A hit is a section
  * of a note, best first: title matches weigh most, then headings. The word
- * still being typed matches as a prefix once it has four letters, in titles
- * and headings from three. A query that matches more sections than can be
- * ranked at typing speed lists those whose title or heading matches first,
- * then the newest matches.
+ * still being typed matches as a prefix once it has four bytes (four ASCII
+ * letters), in titles and headings from three. A query that matches more
+ * sections than can be ranked at typing speed lists those whose title or
+ * heading matches first, then the newest matches.
  *
  * Returns: (transfer full) (element-type SdNoteHit): the hits
  */
