@@ -129,6 +129,9 @@ test_populated (Fixture       *fixture,
 
     g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "note");
     g_assert_cmpstr (shown, ==, expected);
+    /* The sidebar selects the note shown. */
+    g_assert_cmpstr (sd_notes_list_get_selected_path (notes), ==,
+                     sd_notes_pane_get_path (notes_pane));
   }
   g_assert_cmpstr (sd_review_pane_get_page (review_pane), ==, "overview");
   g_assert_cmpint (sd_review_pane_get_deck (review_pane), !=, 0);
@@ -505,6 +508,9 @@ test_side_by_side (Fixture       *fixture,
     g_assert_cmpstr (sd_notes_pane_get_path (notes_pane), ==, anchor->path);
   }
   g_assert_cmpstr (sd_notes_pane_get_page (notes_pane), ==, "note");
+  g_assert_cmpstr (sd_notes_list_get_selected_path (
+                     SD_NOTES_LIST (sd_window_get_notes_list (fixture->window))), ==,
+                   sd_notes_pane_get_path (notes_pane));
   sd_test_spin (200);
   {
     /* The sample notes keep their cards at the end: the note is scrolled. */

@@ -457,6 +457,82 @@ sd_notes_list_class_init (SdNotesListClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+static gboolean
+holds_path (SdNoteItem *item,
+            const char *path)
+{
+  GListModel *children = G_LIST_MODEL (sd_note_item_get_children (item));
+
+  if (children == NULL)
+    return g_strcmp0 (sd_note_item_get_path (item), path) == 0;
+  for (guint i = 0; i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(SdNoteItem) child = g_list_model_get_item (children, i);
+      if (holds_path (child, path))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * sd_notes_list_show_path:
+ * @path: (nullable): a note file
+ *
+ * Selects the row of the note shown elsewhere, opening the folders above it
+ * and scrolling it into view; with a note that is not in the tree, or
+ * %NULL, nothing is selected.
+ */
+void
+sd_notes_list_show_path (SdNotesList *self,
+                         const char  *path)
+{
+  GtkSingleSelection *selection;
+  GListModel *rows;
+  guint n;
+
+  g_return_if_fail (SD_IS_NOTES_LIST (self));
+
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->view));
+  rows = gtk_single_selection_get_model (selection);
+  /* Opening a folder inserts its rows right after it: one pass finds the note. */
+  for (guint i = 0; path != NULL && i < (n = g_list_model_get_n_items (rows)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(SdNoteItem) item = gtk_tree_list_row_get_item (row);
+
+      if (!holds_path (item, path))
+        continue;
+      if (sd_note_item_get_children (item) != NULL)
+        {
+          gtk_tree_list_row_set_expanded (row, TRUE);
+          continue;
+        }
+      gtk_single_selection_set_selected (selection, i);
+      gtk_widget_activate_action (GTK_WIDGET (self->view), "list.scroll-to-item", "u", i);
+      return;
+    }
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+}
+
+/* Returns: (nullable): the note file of the selected row */
+const char *
+sd_notes_list_get_selected_path (SdNotesList *self)
+{
+  GtkSingleSelection *selection;
+  GtkTreeListRow *row;
+  g_autoptr(SdNoteItem) item = NULL;
+
+  g_return_val_if_fail (SD_IS_NOTES_LIST (self), NULL);
+
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->view));
+  row = gtk_single_selection_get_selected_item (selection);
+  if (row == NULL)
+    return NULL;
+  item = gtk_tree_list_row_get_item (row);
+  /* The store keeps the item alive after this reference goes. */
+  return sd_note_item_get_path (item);
+}
+
 static void
 sd_notes_list_init (SdNotesList *self)
 {

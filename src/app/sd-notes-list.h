@@ -23,5 +23,8 @@ guint  sd_notes_list_get_n_results  (SdNotesList  *self);
 void   sd_notes_list_search         (SdNotesList  *self,
                                      const char   *query);
 void   sd_notes_list_focus_search   (SdNotesList  *self);
+void   sd_notes_list_show_path      (SdNotesList  *self,
+                                     const char   *path);
+const char *sd_notes_list_get_selected_path (SdNotesList *self);
 
 G_END_DECLS

@@ -79,6 +79,7 @@ enum {
   PROP_0,
   PROP_EDITING,
   PROP_OUTLINE_VISIBLE,
+  PROP_PATH,
   N_PROPS
 };
 
@@ -639,8 +640,12 @@ open_path (SdNotesPane *self,
   if (self->editing)
     g_object_set (self, "editing", FALSE, NULL);
 
-  g_free (self->path);
-  self->path = g_strdup (path);
+  if (g_strcmp0 (self->path, path) != 0)
+    {
+      g_free (self->path);
+      self->path = g_strdup (path);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+    }
   load (self, slug);
 }
 
@@ -1072,6 +1077,9 @@ sd_notes_pane_get_property (GObject    *object,
     case PROP_OUTLINE_VISIBLE:
       g_value_set_boolean (value, self->outline_visible);
       break;
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1146,6 +1154,14 @@ sd_notes_pane_class_init (SdNotesPaneClass *klass)
   properties[PROP_OUTLINE_VISIBLE] =
     g_param_spec_boolean ("outline-visible", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * SdNotesPane:path:
+   *
+   * The note file shown, or %NULL.
+   */
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

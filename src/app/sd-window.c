@@ -35,6 +35,7 @@ static void rescanned_cb (GObject *source, GAsyncResult *result, gpointer user_d
 static void rescan (SdWindow *self);
 static void update_polling (SdWindow *self);
 static void asking_changed_cb (SdWindow *self);
+static void note_shown_cb (SdWindow *self);
 
 /* After construction: the application property is set only once
  * g_object_new has run the constructed vfunc. */
@@ -161,6 +162,8 @@ sd_window_new (SdApplication *application,
   sd_notes_list_set_collection (self->notes_list, collection);
   sd_notes_pane_set_collection (self->notes_pane, collection);
   g_signal_connect_object (self->notes_pane, "saved", G_CALLBACK (rescan), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->notes_pane, "notify::path", G_CALLBACK (note_shown_cb), self,
+                           G_CONNECT_SWAPPED);
 
   sd_review_pane_set_collection (self->review_pane, collection);
   g_signal_connect_object (self->review_pane, "notify::asking",
@@ -366,6 +369,12 @@ asking_changed_cb (SdWindow *self)
 
   g_object_get (self->review_pane, "asking", &asking, NULL);
   sd_notes_pane_set_conceal_card (self->notes_pane, asking);
+}
+
+static void
+note_shown_cb (SdWindow *self)
+{
+  sd_notes_list_show_path (self->notes_list, sd_notes_pane_get_path (self->notes_pane));
 }
 
 static void
