@@ -402,10 +402,10 @@ mark_cards (SdNotesPane *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "notes.study", live > 0);
   if (live > 0)
     {
-      const char *format = g_dngettext (GETTEXT_PACKAGE,
-                                        "Review the card written in this note",
-                                        "Review the %u cards written in this note", live);
-      g_autofree char *tooltip = g_strdup_printf (format, live);
+      g_autofree char *tooltip =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Review the card written in this note",
+                                      "Review the %u cards written in this note", live),
+                         live);
 
       gtk_widget_set_tooltip_text (self->study_button, tooltip);
     }
