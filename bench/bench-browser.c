@@ -12,7 +12,10 @@
  * anywhere in the list as a dragged scrollbar makes. Also the time from a
  * click on a column header, and from a search, to the frame that shows it.
  *
- *   bench-browser [N_CARDS]     (100000 by default)
+ *   bench-browser [N_CARDS] [PHASE...]
+ *
+ * N_CARDS is 100000 by default; PHASE is wheel, page or jump, and naming
+ * some runs only those (to profile one, say). Without, all three run.
  *
  * Needs a display: run it under xvfb-run, with GDK_DEBUG=gl-disable for
  * the renderer the tests use. Prints a Markdown table; asserts nothing. */
@@ -39,6 +42,8 @@ typedef enum
   N_PHASES
 } Phase;
 
+static const char *phase_ids[N_PHASES] = { "wheel", "page", "jump" };
+
 static const char *phase_names[N_PHASES] = {
   "scroll 3 rows a frame", "scroll a page a frame", "jump anywhere each frame",
 };
@@ -51,6 +56,7 @@ typedef struct
   GtkAdjustment   *adjustment;
   GMainLoop       *loop;
   GRand           *rand;
+  gboolean         run[N_PHASES];
   Phase            phase;
   int              frame;
   gint64           update_at;      /* when this frame's update phase began */
@@ -187,9 +193,11 @@ scroll_tick_cb (GtkWidget     *widget,
   guint n = sd_browser_window_get_n_rows (bench->window);
   double row = n > 0 ? upper / n : 20;
 
-  if (bench->frame == FRAMES_PER_PHASE)
+  if (bench->frame == FRAMES_PER_PHASE || !bench->run[bench->phase])
     {
-      bench->phase++;
+      do
+        bench->phase++;
+      while (bench->phase < N_PHASES && !bench->run[bench->phase]);
       bench->frame = 0;
       bench->last_update = 0;
       if (bench->phase == N_PHASES)
@@ -271,6 +279,14 @@ main (int    argc,
   int n_cards = argc > 1 ? atoi (argv[1]) : 100000;
   gint64 start, built, open_start, opened, shown;
   gint64 sorted, searched;
+  gboolean some = FALSE;
+
+  for (int i = 2; i < argc; i++)
+    for (int p = 0; p < N_PHASES; p++)
+      if (strcmp (argv[i], phase_ids[p]) == 0)
+        bench.run[p] = some = TRUE;
+  for (int p = 0; p < N_PHASES && !some; p++)
+    bench.run[p] = TRUE;
 
   gtk_init ();
   adw_init ();
@@ -340,10 +356,11 @@ main (int    argc,
            FRAMES_PER_PHASE);
   g_print ("| --- | --: | --: | --: | --: | --: |\n");
   for (int i = 0; i < N_PHASES; i++)
-    g_print ("| %s | %.2f ms | %.2f ms | %.2f ms | %.1f ms | %.1f ms |\n", phase_names[i],
-             percentile_ms (bench.work[i], 0.5), percentile_ms (bench.work[i], 0.95),
-             percentile_ms (bench.work[i], 1.0), percentile_ms (bench.interval[i], 0.5),
-             percentile_ms (bench.interval[i], 0.95));
+    if (bench.run[i])
+      g_print ("| %s | %.2f ms | %.2f ms | %.2f ms | %.1f ms | %.1f ms |\n", phase_names[i],
+               percentile_ms (bench.work[i], 0.5), percentile_ms (bench.work[i], 0.95),
+               percentile_ms (bench.work[i], 1.0), percentile_ms (bench.interval[i], 0.5),
+               percentile_ms (bench.interval[i], 0.95));
   g_print ("\nrows read: %u of %d; peak memory (VmHWM): %" G_GINT64_FORMAT " MB\n",
            sd_browser_model_get_n_loaded (model), n_cards, peak_rss_kb () / 1024);
 
