@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "sd-browser-model.h"
 
 /* The browser's list: the ids a search returns in the order of a column,
@@ -23,10 +25,49 @@
  * refresh after the collection changed reads again only their rows (those
  * on screen) and reports only the span of positions between the common
  * start and end of the old and new lists as changed, so the view keeps its
- * scroll position and GtkMultiSelection the selection outside that span. */
+ * scroll position and GtkMultiSelection the selection outside that span.
+ *
+ * A row read is shared, not copied, by its chunk and its item, and keeps
+ * the text of each cell once made: GTK 4.8 keeps about 200 rows bound
+ * around the view and binds every one of them again after a jump, which
+ * then formats nothing. */
 
 #define CHUNK_SIZE 64
 #define MAX_CHUNKS 32
+
+typedef struct
+{
+  SdBrowseRow  row;
+  char        *texts[SD_BROWSER_N_TEXTS];  /* made on first use, or NULL */
+} Line;
+
+static void
+line_clear (gpointer data)
+{
+  Line *line = data;
+
+  sd_browse_row_clear (&line->row);
+  for (guint i = 0; i < SD_BROWSER_N_TEXTS; i++)
+    g_free (line->texts[i]);
+}
+
+static void
+line_unref (gpointer line)
+{
+  if (line != NULL)
+    g_rc_box_release_full (line, line_clear);
+}
+
+/* Takes over the contents of @row and frees it. */
+static Line *
+line_new (SdBrowseRow *row)
+{
+  Line *line = g_rc_box_new0 (Line);
+
+  line->row = *row;
+  g_free (row);
+  return line;
+}
 
 struct _SdBrowserItem
 {
@@ -37,7 +78,7 @@ struct _SdBrowserItem
   guint           position;    /* in the model's list of this generation */
   guint           generation;
   gboolean        read;
-  SdBrowseRow    *row;         /* once read; NULL when the card is gone */
+  Line           *line;        /* once read; NULL when the card is gone */
 };
 
 G_DEFINE_FINAL_TYPE (SdBrowserItem, sd_browser_item, G_TYPE_OBJECT)
@@ -83,7 +124,7 @@ sd_browser_item_finalize (GObject *object)
 {
   SdBrowserItem *self = SD_BROWSER_ITEM (object);
 
-  g_clear_pointer (&self->row, sd_browse_row_free);
+  g_clear_pointer (&self->line, line_unref);
 
   G_OBJECT_CLASS (sd_browser_item_parent_class)->finalize (object);
 }
@@ -134,12 +175,97 @@ sd_browser_item_get_row (SdBrowserItem *self)
 
   if (!self->read && self->model != NULL)
     read_item (self->model, self);
-  return self->row;
+  return self->line != NULL ? &self->line->row : NULL;
+}
+
+static char *
+local_date (gint64 epoch_s)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (epoch_s);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("");
+}
+
+/* One line of text for a table cell: @text itself when it has no breaks,
+ * else a copy kept in @slot. */
+static const char *
+single_line (const char  *text,
+             char       **slot)
+{
+  if (text == NULL)
+    return "";
+  if (strpbrk (text, "\n\r\t") == NULL)
+    return text;
+  if (*slot == NULL)
+    *slot = g_strdelimit (g_strdup (text), "\n\r\t", ' ');
+  return *slot;
+}
+
+/**
+ * sd_browser_item_get_text:
+ *
+ * The text of one cell of the row, made the first time it is asked for
+ * and kept with the row.
+ *
+ * Returns: the text, "" when the card or note is gone
+ */
+const char *
+sd_browser_item_get_text (SdBrowserItem *self,
+                          SdBrowserText  text)
+{
+  const SdBrowseRow *row;
+  char **slot;
+
+  g_return_val_if_fail (SD_IS_BROWSER_ITEM (self), "");
+  g_return_val_if_fail (text < SD_BROWSER_N_TEXTS, "");
+
+  row = sd_browser_item_get_row (self);
+  if (row == NULL)
+    return "";
+  slot = &self->line->texts[text];
+
+  switch (text)
+    {
+    case SD_BROWSER_TEXT_SORT_FIELD:
+      return single_line (row->sort_field, slot);
+    case SD_BROWSER_TEXT_TEMPLATE:
+      return single_line (row->template_name, slot);
+    case SD_BROWSER_TEXT_TAGS:
+      return single_line (row->tags, slot);
+    case SD_BROWSER_TEXT_DECK:
+      return row->deck != NULL ? row->deck : "";
+    case SD_BROWSER_TEXT_DUE:
+      return row->due_text != NULL ? row->due_text : "";
+    case SD_BROWSER_TEXT_INTERVAL:
+      return row->interval_text != NULL ? row->interval_text : "";
+    case SD_BROWSER_TEXT_EASE:
+      return row->ease_text != NULL ? row->ease_text : "";
+    case SD_BROWSER_TEXT_NOTETYPE:
+      return row->notetype != NULL ? row->notetype : "";
+    case SD_BROWSER_TEXT_MODIFIED:
+      return row->modified_text != NULL ? row->modified_text : "";
+    case SD_BROWSER_TEXT_REVIEWS:
+      if (*slot == NULL)
+        *slot = g_strdup_printf ("%d", row->reviews);
+      return *slot;
+    case SD_BROWSER_TEXT_LAPSES:
+      if (*slot == NULL)
+        *slot = g_strdup_printf ("%d", row->lapses);
+      return *slot;
+    case SD_BROWSER_TEXT_CREATED:
+      /* Ids are creation times in milliseconds, as in Anki. */
+      if (*slot == NULL)
+        *slot = local_date ((row->card_id != 0 ? row->card_id : row->note_id) / 1000);
+      return *slot;
+    case SD_BROWSER_N_TEXTS:
+    default:
+      return "";
+    }
 }
 
 /* ---- reading rows -------------------------------------------------------- */
 
-static SdBrowseRow *
+static Line *
 read_one (SdBrowserModel *self,
           gint64          id)
 {
@@ -158,10 +284,10 @@ read_one (SdBrowserModel *self,
       g_free (row);
       return NULL;
     }
-  return row;
+  return line_new (row);
 }
 
-/* Rows for @n ids, in their order, NULL where one is gone. Cards are read
+/* Lines for @n ids, in their order, NULL where one is gone. Cards are read
  * in one batch (deck names looked up once); when that fails because a card
  * is gone, one by one. */
 static GPtrArray *
@@ -169,22 +295,26 @@ read_rows (SdBrowserModel *self,
            const gint64   *ids,
            guint           n)
 {
-  GPtrArray *rows = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GPtrArray *lines = g_ptr_array_new_full (n, line_unref);
 
   if (n == 0)
-    return g_ptr_array_new_with_free_func ((GDestroyNotify) sd_browse_row_free);
+    return lines;
   if (!self->notes)
     rows = sd_browse_card_rows (self->collection, ids, n, NULL);
   if (rows != NULL)
     {
+      /* The lines take the rows over. */
+      g_ptr_array_set_free_func (rows, NULL);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (lines, line_new (rows->pdata[i]));
       self->n_loaded += n;
-      return rows;
+      return lines;
     }
 
-  rows = g_ptr_array_new_full (n, (GDestroyNotify) sd_browse_row_free);
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (rows, read_one (self, ids[i]));
-  return rows;
+    g_ptr_array_add (lines, read_one (self, ids[i]));
+  return lines;
 }
 
 /* ---- the chunk cache and live items -------------------------------------- */
@@ -221,16 +351,16 @@ static void
 read_item (SdBrowserModel *self,
            SdBrowserItem  *item)
 {
-  g_clear_pointer (&item->row, sd_browse_row_free);
+  g_clear_pointer (&item->line, line_unref);
   if (item->generation == self->generation && item->position < self->ids->len)
     {
-      GPtrArray *rows = get_chunk (self, item->position / CHUNK_SIZE);
-      const SdBrowseRow *row = g_ptr_array_index (rows, item->position % CHUNK_SIZE);
+      GPtrArray *lines = get_chunk (self, item->position / CHUNK_SIZE);
+      Line *line = g_ptr_array_index (lines, item->position % CHUNK_SIZE);
 
-      item->row = row != NULL ? sd_browse_row_copy (row) : NULL;
+      item->line = line != NULL ? g_rc_box_acquire (line) : NULL;
     }
   else
-    item->row = read_one (self, item->id);
+    item->line = read_one (self, item->id);
   item->read = TRUE;
 }
 
@@ -288,8 +418,8 @@ reread_live_items (SdBrowserModel *self)
     {
       SdBrowserItem *item = items->pdata[i];
 
-      g_clear_pointer (&item->row, sd_browse_row_free);
-      item->row = g_steal_pointer (&rows->pdata[i]);
+      g_clear_pointer (&item->line, line_unref);
+      item->line = g_steal_pointer (&rows->pdata[i]);
       g_signal_emit (item, item_signals[ITEM_CHANGED], 0);
     }
 }

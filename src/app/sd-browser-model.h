@@ -13,6 +13,24 @@
 
 G_BEGIN_DECLS
 
+/* The text of a cell, one for each column that shows text. */
+typedef enum
+{
+  SD_BROWSER_TEXT_SORT_FIELD,
+  SD_BROWSER_TEXT_TEMPLATE,
+  SD_BROWSER_TEXT_DECK,
+  SD_BROWSER_TEXT_DUE,
+  SD_BROWSER_TEXT_INTERVAL,
+  SD_BROWSER_TEXT_EASE,
+  SD_BROWSER_TEXT_REVIEWS,
+  SD_BROWSER_TEXT_LAPSES,
+  SD_BROWSER_TEXT_NOTETYPE,
+  SD_BROWSER_TEXT_TAGS,
+  SD_BROWSER_TEXT_CREATED,
+  SD_BROWSER_TEXT_MODIFIED,
+  SD_BROWSER_N_TEXTS
+} SdBrowserText;
+
 #define SD_TYPE_BROWSER_ITEM (sd_browser_item_get_type ())
 G_DECLARE_FINAL_TYPE (SdBrowserItem, sd_browser_item, SD, BROWSER_ITEM, GObject)
 
@@ -21,6 +39,8 @@ G_DECLARE_FINAL_TYPE (SdBrowserModel, sd_browser_model, SD, BROWSER_MODEL, GObje
 
 gint64             sd_browser_item_get_id        (SdBrowserItem   *self);
 const SdBrowseRow *sd_browser_item_get_row       (SdBrowserItem   *self);
+const char        *sd_browser_item_get_text      (SdBrowserItem   *self,
+                                                  SdBrowserText    text);
 
 SdBrowserModel    *sd_browser_model_new          (SdCollection    *collection);
 SdCollection      *sd_browser_model_get_collection (SdBrowserModel *self);

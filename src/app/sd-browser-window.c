@@ -63,28 +63,34 @@ typedef struct
   gboolean    numeric;      /* in tabular figures */
   gboolean    shown;        /* at first */
   int         width;        /* fixed width, or -1 */
+  int         text;         /* SdBrowserText, or -1 */
 } ColumnInfo;
 
 static const ColumnInfo column_info[N_COLUMNS] = {
-  [COL_STATE] = { "state", NULL, NULL, -1, FALSE, TRUE, 32 },
+  [COL_STATE] = { "state", NULL, NULL, -1, FALSE, TRUE, 32, -1 },
   [COL_SORT_FIELD] = { "sort-field", N_("Sort Field"), N_("Sort Field"),
-                       SD_BROWSE_COLUMN_SORT_FIELD, FALSE, TRUE, -1 },
-  [COL_TEMPLATE] = { "card", N_("Card"), N_("Cards"), SD_BROWSE_COLUMN_TEMPLATE, FALSE, TRUE, 96 },
-  [COL_DECK] = { "deck", N_("Deck"), N_("Deck"), SD_BROWSE_COLUMN_DECK, FALSE, TRUE, 150 },
-  [COL_DUE] = { "due", N_("Due"), N_("Due"), SD_BROWSE_COLUMN_DUE, TRUE, TRUE, 104 },
+                       SD_BROWSE_COLUMN_SORT_FIELD, FALSE, TRUE, -1, SD_BROWSER_TEXT_SORT_FIELD },
+  [COL_TEMPLATE] = { "card", N_("Card"), N_("Cards"), SD_BROWSE_COLUMN_TEMPLATE, FALSE, TRUE, 96,
+                     SD_BROWSER_TEXT_TEMPLATE },
+  [COL_DECK] = { "deck", N_("Deck"), N_("Deck"), SD_BROWSE_COLUMN_DECK, FALSE, TRUE, 150,
+                 SD_BROWSER_TEXT_DECK },
+  [COL_DUE] = { "due", N_("Due"), N_("Due"), SD_BROWSE_COLUMN_DUE, TRUE, TRUE, 104,
+                SD_BROWSER_TEXT_DUE },
   [COL_INTERVAL] = { "interval", N_("Interval"), N_("Interval"), SD_BROWSE_COLUMN_INTERVAL,
-                     TRUE, TRUE, 80 },
-  [COL_EASE] = { "ease", N_("Ease"), N_("Ease"), SD_BROWSE_COLUMN_EASE, TRUE, TRUE, 64 },
+                     TRUE, TRUE, 80, SD_BROWSER_TEXT_INTERVAL },
+  [COL_EASE] = { "ease", N_("Ease"), N_("Ease"), SD_BROWSE_COLUMN_EASE, TRUE, TRUE, 64,
+                 SD_BROWSER_TEXT_EASE },
   [COL_REVIEWS] = { "reviews", N_("Reviews"), N_("Reviews"), SD_BROWSE_COLUMN_REVIEWS,
-                    TRUE, TRUE, 76 },
-  [COL_LAPSES] = { "lapses", N_("Lapses"), N_("Lapses"), SD_BROWSE_COLUMN_LAPSES, TRUE, TRUE, 64 },
+                    TRUE, TRUE, 76, SD_BROWSER_TEXT_REVIEWS },
+  [COL_LAPSES] = { "lapses", N_("Lapses"), N_("Lapses"), SD_BROWSE_COLUMN_LAPSES, TRUE, TRUE, 64,
+                   SD_BROWSER_TEXT_LAPSES },
   [COL_NOTETYPE] = { "note-type", N_("Note Type"), N_("Note Type"), SD_BROWSE_COLUMN_NOTETYPE,
-                     FALSE, FALSE, 150 },
-  [COL_TAGS] = { "tags", N_("Tags"), N_("Tags"), -1, FALSE, FALSE, 150 },
+                     FALSE, FALSE, 150, SD_BROWSER_TEXT_NOTETYPE },
+  [COL_TAGS] = { "tags", N_("Tags"), N_("Tags"), -1, FALSE, FALSE, 150, SD_BROWSER_TEXT_TAGS },
   [COL_CREATED] = { "created", N_("Created"), N_("Created"), SD_BROWSE_COLUMN_CREATED,
-                    TRUE, FALSE, 104 },
+                    TRUE, FALSE, 104, SD_BROWSER_TEXT_CREATED },
   [COL_MODIFIED] = { "modified", N_("Modified"), N_("Modified"), SD_BROWSE_COLUMN_MODIFIED,
-                     TRUE, FALSE, 104 },
+                     TRUE, FALSE, 104, SD_BROWSER_TEXT_MODIFIED },
 };
 
 static const char *flag_names[] = {
@@ -193,23 +199,6 @@ toast (SdBrowserWindow *self,
        const char      *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-}
-
-static char *
-local_date (gint64 epoch_s)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (epoch_s);
-
-  return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("");
-}
-
-/* One line of text for a table cell. */
-static char *
-single_line (const char *text)
-{
-  char *line = g_strdup (text != NULL ? text : "");
-
-  return g_strdelimit (line, "\n\r\t", ' ');
 }
 
 static Column
@@ -1527,132 +1516,146 @@ selection_changed_cb (SdBrowserWindow *self)
 
 /* ---- cells --------------------------------------------------------------- */
 
-static char *
-cell_text (Column             column,
-           const SdBrowseRow *row)
+/* GTK 4.8 keeps about 200 rows bound around the view, whatever its height,
+ * and a jump (a dragged scroll bar) binds every one of them again, each
+ * cell of each column, hidden ones included. A bind must therefore cost
+ * next to nothing: the text comes made from the row (SdBrowserItem keeps
+ * it), a GtkInscription takes it without measuring it again (it is only
+ * laid out when drawn, and only rows in view are drawn), the state icon
+ * and style classes change only when they differ, and a tooltip is asked
+ * for when shown rather than set (setting one asks the display where the
+ * pointer is, a round trip to the X server). A hidden column's cells are
+ * filled in when they are shown. */
+
+typedef enum
 {
-  switch (column)
-    {
-    case COL_SORT_FIELD:
-      return single_line (row->sort_field);
-    case COL_TEMPLATE:
-      return single_line (row->template_name);
-    case COL_DECK:
-      return g_strdup (row->deck);
-    case COL_DUE:
-      return g_strdup (row->due_text);
-    case COL_INTERVAL:
-      return g_strdup (row->interval_text);
-    case COL_EASE:
-      return g_strdup (row->ease_text);
-    case COL_REVIEWS:
-      return g_strdup_printf ("%d", row->reviews);
-    case COL_LAPSES:
-      return g_strdup_printf ("%d", row->lapses);
-    case COL_NOTETYPE:
-      return g_strdup (row->notetype);
-    case COL_TAGS:
-      return single_line (row->tags);
-    case COL_CREATED:
-      /* Ids are creation times in milliseconds, as in Anki. */
-      return local_date ((row->card_id != 0 ? row->card_id : row->note_id) / 1000);
-    case COL_MODIFIED:
-      return g_strdup (row->modified_text);
-    case COL_STATE:
-    case N_COLUMNS:
-    default:
-      return g_strdup ("");
-    }
+  STATE_NONE,
+  STATE_FLAG,         /* + the flag, 1 to 7 */
+  STATE_SUSPENDED = STATE_FLAG + 8,
+  STATE_BURIED,
+} CellState;
+
+static const char *flag_classes[] = {
+  NULL, "sd-flag-1", "sd-flag-2", "sd-flag-3", "sd-flag-4", "sd-flag-5", "sd-flag-6",
+  "sd-flag-7",
+};
+
+typedef struct
+{
+  GtkListItem    *list_item;  /* unowned: it owns the widget this is kept on */
+  Column          column;
+  SdBrowserItem  *watched;    /* whose ::changed updates the cell; unowned */
+  CellState       state;
+  const char     *tooltip;    /* of the state icon */
+  gboolean        suspended;
+} Cell;
+
+static GQuark cell_quark;
+
+static Cell *
+cell_of (GtkListItem *list_item)
+{
+  return g_object_get_qdata (G_OBJECT (gtk_list_item_get_child (list_item)), cell_quark);
+}
+
+static CellState
+state_of (const SdBrowseRow *row)
+{
+  if (row == NULL)
+    return STATE_NONE;
+  if (row->flags > 0 && row->flags <= 7)
+    return STATE_FLAG + row->flags;
+  if (row->queue == SD_QUEUE_SUSPENDED)
+    return STATE_SUSPENDED;
+  if (row->queue < SD_QUEUE_SUSPENDED)
+    return STATE_BURIED;
+  return STATE_NONE;
 }
 
 static void
-update_state_cell (GtkImage          *image,
+update_state_cell (Cell              *cell,
+                   GtkImage          *image,
                    const SdBrowseRow *row)
 {
-  for (int i = 1; i <= 7; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("sd-flag-%d", i);
-      gtk_widget_remove_css_class (GTK_WIDGET (image), name);
-    }
-  gtk_widget_remove_css_class (GTK_WIDGET (image), "dim-label");
+  CellState state = state_of (row);
+  GtkWidget *widget = GTK_WIDGET (image);
 
-  if (row != NULL && row->flags > 0 && row->flags <= 7)
-    {
-      g_autofree char *name = g_strdup_printf ("sd-flag-%d", row->flags);
+  if (state == cell->state)
+    return;
 
+  if (cell->state > STATE_FLAG && cell->state < STATE_SUSPENDED)
+    gtk_widget_remove_css_class (widget, flag_classes[cell->state - STATE_FLAG]);
+  else if (cell->state != STATE_NONE)
+    gtk_widget_remove_css_class (widget, "dim-label");
+  cell->state = state;
+
+  if (state > STATE_FLAG && state < STATE_SUSPENDED)
+    {
       gtk_image_set_from_icon_name (image, "emoji-flags-symbolic");
-      gtk_widget_add_css_class (GTK_WIDGET (image), name);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (image), _(flag_names[row->flags]));
+      gtk_widget_add_css_class (widget, flag_classes[state - STATE_FLAG]);
+      cell->tooltip = _(flag_names[state - STATE_FLAG]);
     }
-  else if (row != NULL && row->queue == SD_QUEUE_SUSPENDED)
+  else if (state == STATE_SUSPENDED)
     {
       gtk_image_set_from_icon_name (image, "media-playback-pause-symbolic");
-      gtk_widget_add_css_class (GTK_WIDGET (image), "dim-label");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (image), _("Suspended"));
+      gtk_widget_add_css_class (widget, "dim-label");
+      cell->tooltip = _("Suspended");
     }
-  else if (row != NULL && row->queue < SD_QUEUE_SUSPENDED)
+  else if (state == STATE_BURIED)
     {
       gtk_image_set_from_icon_name (image, "media-playback-stop-symbolic");
-      gtk_widget_add_css_class (GTK_WIDGET (image), "dim-label");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (image), _("Buried"));
+      gtk_widget_add_css_class (widget, "dim-label");
+      cell->tooltip = _("Buried");
     }
   else
     {
       gtk_image_clear (image);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (image), NULL);
+      cell->tooltip = NULL;
     }
 }
+
+static void
+item_changed_cb (SdBrowserItem *item,
+                 GtkListItem   *list_item);
 
 static void
 update_cell (GtkListItem *list_item)
 {
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "sd-column"));
+  Cell *cell = cell_of (list_item);
   SdBrowserItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *child = gtk_list_item_get_child (list_item);
-  const SdBrowseRow *row = item != NULL ? sd_browser_item_get_row (item) : NULL;
-  g_autofree char *text = NULL;
+  const SdBrowseRow *row;
   gboolean suspended;
 
-  if (column == COL_STATE)
+  if (item != cell->watched)
     {
-      update_state_cell (GTK_IMAGE (child), row);
+      if (cell->watched != NULL)
+        g_signal_handlers_disconnect_by_func (cell->watched, item_changed_cb, list_item);
+      cell->watched = item;
+      if (item != NULL)
+        g_signal_connect (item, "changed", G_CALLBACK (item_changed_cb), list_item);
+    }
+
+  row = item != NULL ? sd_browser_item_get_row (item) : NULL;
+  if (cell->column == COL_STATE)
+    {
+      update_state_cell (cell, GTK_IMAGE (child), row);
       return;
     }
-  text = row != NULL ? cell_text (column, row) : g_strdup ("");
-  /* A refresh reads every row on screen again; most stay as they were. */
-  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) != 0)
-    gtk_label_set_text (GTK_LABEL (child), text);
+
+  gtk_inscription_set_text (GTK_INSCRIPTION (child),
+                            item != NULL ? sd_browser_item_get_text (item,
+                                                                     column_info[cell->column].text)
+                                         : NULL);
   suspended = row != NULL && row->queue == SD_QUEUE_SUSPENDED;
-  if (suspended)
-    gtk_widget_add_css_class (child, "sd-suspended");
-  else
-    gtk_widget_remove_css_class (child, "sd-suspended");
-  if (column == COL_SORT_FIELD || column == COL_DECK || column == COL_TAGS)
-    gtk_widget_set_tooltip_text (child, text[0] != '\0' ? text : NULL);
-}
-
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               gpointer                  user_data)
-{
-  Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *child;
-
-  g_object_set_data (G_OBJECT (list_item), "sd-column", user_data);
-  if (column == COL_STATE)
-    child = gtk_image_new ();
-  else
+  if (suspended != cell->suspended)
     {
-      child = gtk_label_new (NULL);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-      gtk_label_set_single_line_mode (GTK_LABEL (child), TRUE);
-      /* Left, like the headers above them. */
-      gtk_label_set_xalign (GTK_LABEL (child), 0);
-      if (column_info[column].numeric)
-        gtk_widget_add_css_class (child, "numeric");
+      cell->suspended = suspended;
+      if (suspended)
+        gtk_widget_add_css_class (child, "sd-suspended");
+      else
+        gtk_widget_remove_css_class (child, "sd-suspended");
     }
-  gtk_list_item_set_child (list_item, child);
 }
 
 static void
@@ -1662,14 +1665,85 @@ item_changed_cb (SdBrowserItem *item,
   update_cell (list_item);
 }
 
+static gboolean
+query_cell_tooltip_cb (GtkWidget  *widget,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip,
+                       Cell       *cell)
+{
+  const char *text;
+
+  if (cell->column == COL_STATE)
+    text = cell->tooltip;
+  else
+    text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* A hidden column's cell is bound but left as it was: it is brought up to
+ * date when the column is shown. */
+static gboolean
+cell_shown (GtkListItem *list_item)
+{
+  GtkWidget *owner = gtk_widget_get_parent (gtk_list_item_get_child (list_item));
+
+  return owner == NULL || gtk_widget_get_visible (owner);
+}
+
+static void
+cell_mapped_cb (GtkWidget *child,
+                Cell      *cell)
+{
+  if (cell->watched != gtk_list_item_get_item (cell->list_item))
+    update_cell (cell->list_item);
+}
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  Cell *cell = g_new0 (Cell, 1);
+  GtkWidget *child;
+
+  cell->list_item = list_item;
+  cell->column = column;
+  if (column == COL_STATE)
+    child = gtk_image_new ();
+  else
+    {
+      child = gtk_inscription_new (NULL);
+      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (child),
+                                         GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+      /* Its width is the column's; a column that sizes itself to its
+       * cells (the sort field) asks for a useful amount of text. */
+      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (child), 24);
+      if (column_info[column].numeric)
+        gtk_widget_add_css_class (child, "numeric");
+    }
+  g_object_set_qdata_full (G_OBJECT (child), cell_quark, cell, g_free);
+  if (column == COL_STATE || column == COL_SORT_FIELD || column == COL_DECK || column == COL_TAGS)
+    {
+      gtk_widget_set_has_tooltip (child, TRUE);
+      g_signal_connect (child, "query-tooltip", G_CALLBACK (query_cell_tooltip_cb), cell);
+    }
+  g_signal_connect (child, "map", G_CALLBACK (cell_mapped_cb), cell);
+  gtk_list_item_set_child (list_item, child);
+}
+
 static void
 bind_cell_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
               gpointer                  user_data)
 {
-  update_cell (list_item);
-  g_signal_connect (gtk_list_item_get_item (list_item), "changed",
-                    G_CALLBACK (item_changed_cb), list_item);
+  if (cell_shown (list_item))
+    update_cell (list_item);
 }
 
 static void
@@ -1677,8 +1751,11 @@ unbind_cell_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *list_item,
                 gpointer                  user_data)
 {
-  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item),
-                                        item_changed_cb, list_item);
+  Cell *cell = cell_of (list_item);
+
+  if (cell->watched != NULL)
+    g_signal_handlers_disconnect_by_func (cell->watched, item_changed_cb, list_item);
+  cell->watched = NULL;
 }
 
 /* GTK 4.8 counts the fixed width of hidden columns in the table's
@@ -2052,6 +2129,7 @@ sd_browser_window_class_init (SdBrowserWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, side_toggled_cb);
 
+  cell_quark = g_quark_from_static_string ("sd-browser-cell");
   g_type_ensure (SD_TYPE_CARD_VIEW);
 }
 
