@@ -420,6 +420,21 @@ row_at (Fixture       *f,
   return sd_browser_item_get_row (*keep);
 }
 
+/* Whether a cell on screen shows @text. */
+static gboolean
+shows_cell (Fixture    *f,
+            const char *text)
+{
+  GtkWidget *view = GTK_WIDGET (sd_browser_window_get_column_view (f->window));
+  GtkWidget *cell;
+
+  for (guint i = 0; (cell = sd_test_find_widget (view, GTK_TYPE_INSCRIPTION, i)) != NULL; i++)
+    if (gtk_widget_get_mapped (cell)
+        && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (cell)), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- tests --------------------------------------------------------------- */
 
 static void
@@ -826,11 +841,41 @@ test_refresh (Fixture       *f,
     const SdBrowseRow *row;
 
     card->reps = 99;
+    g_assert_false (shows_cell (f, "99"));
     g_assert_true (sd_card_update (f->collection, card, &error));
     sd_test_spin (50);
     row = row_at (f, position, &item);
     g_assert_cmpint (row->reviews, ==, 99);
+    g_assert_true (shows_cell (f, "99"));
   }
+}
+
+/* A column shown from the Columns menu shows the rows' values, and again
+ * after the list changed while it was hidden. */
+static void
+test_columns (Fixture       *f,
+              gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+
+  wait_rows (f, f->n_cards);
+  g_assert_true (shows_cell (f, "Biology::Plants"));
+  g_assert_false (shows_cell (f, "lang::fr food"));
+
+  g_assert_true (gtk_widget_activate_action (window, "columns.tags", NULL));
+  sd_test_spin (50);
+  g_assert_true (shows_cell (f, "lang::fr food"));
+  g_assert_true (shows_cell (f, "biology plants"));
+
+  g_assert_true (gtk_widget_activate_action (window, "columns.tags", NULL));
+  sd_test_spin (50);
+  g_assert_false (shows_cell (f, "lang::fr food"));
+  type_search (f, "deck:Biology*");
+  wait_rows (f, 6);
+  g_assert_true (gtk_widget_activate_action (window, "columns.tags", NULL));
+  sd_test_spin (50);
+  g_assert_true (shows_cell (f, "biology plants"));
+  g_assert_false (shows_cell (f, "lang::fr food"));
 }
 
 static void
@@ -991,6 +1036,7 @@ main (int    argc,
   ADD ("notes-mode-action", test_notes_mode_action);
   ADD ("bad-query", test_bad_query);
   ADD ("refresh", test_refresh);
+  ADD ("columns", test_columns);
   ADD ("preview", test_preview);
   ADD ("open-source", test_open_source);
   ADD ("dark", test_dark);

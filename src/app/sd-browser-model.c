@@ -23,9 +23,10 @@
  * Items the view still holds stay alive through its references and are
  * found again by id, so there is never more than one item per card; a
  * refresh after the collection changed reads again only their rows (those
- * on screen) and reports only the span of positions between the common
- * start and end of the old and new lists as changed, so the view keeps its
- * scroll position and GtkMultiSelection the selection outside that span.
+ * on screen, whose cells the window then updates) and reports only the
+ * span of positions between the common start and end of the old and new
+ * lists as changed, so the view keeps its scroll position and
+ * GtkMultiSelection the selection outside that span.
  *
  * A row read is shared, not copied, by its chunk and its item, and keeps
  * the text of each cell once made: GTK 4.8 keeps about 200 rows bound
@@ -83,13 +84,6 @@ struct _SdBrowserItem
 
 G_DEFINE_FINAL_TYPE (SdBrowserItem, sd_browser_item, G_TYPE_OBJECT)
 
-enum {
-  ITEM_CHANGED,
-  N_ITEM_SIGNALS
-};
-
-static guint item_signals[N_ITEM_SIGNALS];
-
 struct _SdBrowserModel
 {
   GObject         parent_instance;
@@ -135,17 +129,6 @@ sd_browser_item_class_init (SdBrowserItemClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = sd_browser_item_finalize;
-
-  /**
-   * SdBrowserItem::changed:
-   *
-   * Emitted when the row was read again after the collection changed.
-   */
-  item_signals[ITEM_CHANGED] = g_signal_new ("changed",
-                                             G_TYPE_FROM_CLASS (klass),
-                                             G_SIGNAL_RUN_LAST,
-                                             0, NULL, NULL, NULL,
-                                             G_TYPE_NONE, 0);
 }
 
 static void
@@ -420,7 +403,6 @@ reread_live_items (SdBrowserModel *self)
 
       g_clear_pointer (&item->line, line_unref);
       item->line = g_steal_pointer (&rows->pdata[i]);
-      g_signal_emit (item, item_signals[ITEM_CHANGED], 0);
     }
 }
 

@@ -126,6 +126,7 @@ struct _SdBrowserWindow
   int                   probed;          /* the column a sorter probe reached */
   gboolean              clearing_sort;
   gboolean              show_preview;
+  GQueue                cells;           /* every Cell of the table */
 
   GPtrArray            *undo;            /* SdBrowseUndo, the newest last */
   AdwToast             *undo_toast;      /* unowned, while shown */
@@ -190,6 +191,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void update_selection_state (SdBrowserWindow *self);
+static void update_cells (SdBrowserWindow *self);
 static void queue_preview (SdBrowserWindow *self);
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -426,7 +428,9 @@ run_search (SdBrowserWindow *self,
         show_error (self, error->message);
       return FALSE;
     }
-  if (!refresh)
+  if (refresh)
+    update_cells (self);
+  else
     show_error (self, NULL);
   if (keep->len > 0)
     restore_selection (self, keep);
@@ -1518,14 +1522,14 @@ selection_changed_cb (SdBrowserWindow *self)
 
 /* GTK 4.8 keeps about 200 rows bound around the view, whatever its height,
  * and a jump (a dragged scroll bar) binds every one of them again, each
- * cell of each column, hidden ones included. A bind must therefore cost
- * next to nothing: the text comes made from the row (SdBrowserItem keeps
- * it), a GtkInscription takes it without measuring it again (it is only
- * laid out when drawn, and only rows in view are drawn), the state icon
- * and style classes change only when they differ, and a tooltip is asked
- * for when shown rather than set (setting one asks the display where the
- * pointer is, a round trip to the X server). A hidden column's cells are
- * filled in when they are shown. */
+ * cell of each column; so does a change of selection, for the rows it
+ * spans. A bind must therefore cost next to nothing: the text comes made
+ * from the row (SdBrowserItem keeps it), a GtkInscription takes it without
+ * measuring it again (it is only laid out when drawn, and only rows in view
+ * are drawn), the state icon and style classes change only when they
+ * differ, and a tooltip is asked for when shown rather than set (setting
+ * one asks the display where the pointer is, a round trip to the X
+ * server). */
 
 typedef enum
 {
@@ -1540,17 +1544,43 @@ static const char *flag_classes[] = {
   "sd-flag-7",
 };
 
+/* What a column's factory makes its cells for. */
 typedef struct
 {
-  GtkListItem    *list_item;  /* unowned: it owns the widget this is kept on */
-  Column          column;
-  SdBrowserItem  *watched;    /* whose ::changed updates the cell; unowned */
-  CellState       state;
-  const char     *tooltip;    /* of the state icon */
-  gboolean        suspended;
+  SdBrowserWindow *self;
+  Column           column;
+} CellKind;
+
+/* A cell's state, kept on its widget. Every cell of the window is in its
+ * list, so that a refresh can bring the rows on screen up to date without
+ * a bind connecting to each row's item and an unbind disconnecting. */
+typedef struct
+{
+  GList            link;       /* in the window's cells */
+  SdBrowserWindow *self;       /* unowned; NULL once the window is gone */
+  GtkListItem     *list_item;  /* unowned: it owns the widget this is kept on */
+  Column           column;
+  CellState        state;
+  const char      *tooltip;    /* of the state icon */
+  gboolean         suspended;
 } Cell;
 
 static GQuark cell_quark;
+
+static void
+cell_kind_free (gpointer  data,
+                GClosure *closure)
+{
+  g_free (data);
+}
+
+static void
+cell_free (Cell *cell)
+{
+  if (cell->self != NULL)
+    g_queue_unlink (&cell->self->cells, &cell->link);
+  g_free (cell);
+}
 
 static Cell *
 cell_of (GtkListItem *list_item)
@@ -1615,10 +1645,6 @@ update_state_cell (Cell              *cell,
 }
 
 static void
-item_changed_cb (SdBrowserItem *item,
-                 GtkListItem   *list_item);
-
-static void
 update_cell (GtkListItem *list_item)
 {
   Cell *cell = cell_of (list_item);
@@ -1626,15 +1652,6 @@ update_cell (GtkListItem *list_item)
   GtkWidget *child = gtk_list_item_get_child (list_item);
   const SdBrowseRow *row;
   gboolean suspended;
-
-  if (item != cell->watched)
-    {
-      if (cell->watched != NULL)
-        g_signal_handlers_disconnect_by_func (cell->watched, item_changed_cb, list_item);
-      cell->watched = item;
-      if (item != NULL)
-        g_signal_connect (item, "changed", G_CALLBACK (item_changed_cb), list_item);
-    }
 
   row = item != NULL ? sd_browser_item_get_row (item) : NULL;
   if (cell->column == COL_STATE)
@@ -1658,13 +1675,6 @@ update_cell (GtkListItem *list_item)
     }
 }
 
-static void
-item_changed_cb (SdBrowserItem *item,
-                 GtkListItem   *list_item)
-{
-  update_cell (list_item);
-}
-
 static gboolean
 query_cell_tooltip_cb (GtkWidget  *widget,
                        int         x,
@@ -1685,33 +1695,31 @@ query_cell_tooltip_cb (GtkWidget  *widget,
   return TRUE;
 }
 
-/* A hidden column's cell is bound but left as it was: it is brought up to
- * date when the column is shown. */
-static gboolean
-cell_shown (GtkListItem *list_item)
-{
-  GtkWidget *owner = gtk_widget_get_parent (gtk_list_item_get_child (list_item));
-
-  return owner == NULL || gtk_widget_get_visible (owner);
-}
-
+/* After a refresh read the rows on screen again. */
 static void
-cell_mapped_cb (GtkWidget *child,
-                Cell      *cell)
+update_cells (SdBrowserWindow *self)
 {
-  if (cell->watched != gtk_list_item_get_item (cell->list_item))
-    update_cell (cell->list_item);
+  for (GList *l = self->cells.head; l != NULL; l = l->next)
+    {
+      Cell *cell = l->data;
+
+      if (gtk_list_item_get_item (cell->list_item) != NULL)
+        update_cell (cell->list_item);
+    }
 }
 
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
-               gpointer                  user_data)
+               CellKind                 *kind)
 {
-  Column column = GPOINTER_TO_INT (user_data);
+  Column column = kind->column;
   Cell *cell = g_new0 (Cell, 1);
   GtkWidget *child;
 
+  cell->link.data = cell;
+  cell->self = kind->self;
+  g_queue_push_tail_link (&kind->self->cells, &cell->link);
   cell->list_item = list_item;
   cell->column = column;
   if (column == COL_STATE)
@@ -1727,35 +1735,21 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
       if (column_info[column].numeric)
         gtk_widget_add_css_class (child, "numeric");
     }
-  g_object_set_qdata_full (G_OBJECT (child), cell_quark, cell, g_free);
+  g_object_set_qdata_full (G_OBJECT (child), cell_quark, cell, (GDestroyNotify) cell_free);
   if (column == COL_STATE || column == COL_SORT_FIELD || column == COL_DECK || column == COL_TAGS)
     {
       gtk_widget_set_has_tooltip (child, TRUE);
       g_signal_connect (child, "query-tooltip", G_CALLBACK (query_cell_tooltip_cb), cell);
     }
-  g_signal_connect (child, "map", G_CALLBACK (cell_mapped_cb), cell);
   gtk_list_item_set_child (list_item, child);
 }
 
 static void
 bind_cell_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
-              gpointer                  user_data)
+              CellKind                 *kind)
 {
-  if (cell_shown (list_item))
-    update_cell (list_item);
-}
-
-static void
-unbind_cell_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                gpointer                  user_data)
-{
-  Cell *cell = cell_of (list_item);
-
-  if (cell->watched != NULL)
-    g_signal_handlers_disconnect_by_func (cell->watched, item_changed_cb, list_item);
-  cell->watched = NULL;
+  update_cell (list_item);
 }
 
 /* GTK 4.8 counts the fixed width of hidden columns in the table's
@@ -1802,10 +1796,13 @@ add_columns (SdBrowserWindow *self)
       const ColumnInfo *info = &column_info[i];
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       GtkColumnViewColumn *column;
+      CellKind *kind = g_new0 (CellKind, 1);
 
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GINT_TO_POINTER (i));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GINT_TO_POINTER (i));
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), GINT_TO_POINTER (i));
+      kind->self = self;
+      kind->column = i;
+      g_signal_connect_data (factory, "setup", G_CALLBACK (setup_cell_cb), kind,
+                             cell_kind_free, 0);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), kind);
       column = gtk_column_view_column_new (info->title != NULL ? _(info->title) : NULL, factory);
       if (info->width > 0)
         gtk_column_view_column_set_fixed_width (column, info->width);
@@ -1912,6 +1909,10 @@ sd_browser_window_dispose (GObject *object)
     g_ptr_array_set_size (self->undo, 0);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_BROWSER_WINDOW);
+  /* Cells still held elsewhere no longer have a window to leave. */
+  for (GList *l = self->cells.head; l != NULL; l = l->next)
+    ((Cell *) l->data)->self = NULL;
+  g_queue_init (&self->cells);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
