@@ -850,30 +850,36 @@ test_refresh (Fixture       *f,
   }
 }
 
+/* Shows or hides a column as its item in the Columns menu does. */
+static void
+toggle_column (Fixture    *f,
+               const char *column)
+{
+  g_autofree char *action = g_strconcat ("columns.", column, NULL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
+  sd_test_spin (50);
+}
+
 /* A column shown from the Columns menu shows the rows' values, and again
  * after the list changed while it was hidden. */
 static void
 test_columns (Fixture       *f,
               gconstpointer  data)
 {
-  GtkWidget *window = GTK_WIDGET (f->window);
-
   wait_rows (f, f->n_cards);
   g_assert_true (shows_cell (f, "Biology::Plants"));
   g_assert_false (shows_cell (f, "lang::fr food"));
 
-  g_assert_true (gtk_widget_activate_action (window, "columns.tags", NULL));
-  sd_test_spin (50);
+  toggle_column (f, "tags");
   g_assert_true (shows_cell (f, "lang::fr food"));
   g_assert_true (shows_cell (f, "biology plants"));
 
-  g_assert_true (gtk_widget_activate_action (window, "columns.tags", NULL));
-  sd_test_spin (50);
+  toggle_column (f, "tags");
   g_assert_false (shows_cell (f, "lang::fr food"));
   type_search (f, "deck:Biology*");
   wait_rows (f, 6);
-  g_assert_true (gtk_widget_activate_action (window, "columns.tags", NULL));
-  sd_test_spin (50);
+  toggle_column (f, "tags");
   g_assert_true (shows_cell (f, "biology plants"));
   g_assert_false (shows_cell (f, "lang::fr food"));
 }
