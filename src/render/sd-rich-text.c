@@ -1536,16 +1536,15 @@ texture_cache_insert (const char *path,
 typedef struct
 {
   GtkTextChildAnchor *anchor;
-  GtkTextChildAnchor *next_anchor;  /* in the buffer being built */
   SdRichAnchorKind    kind;
   guint               table;
   int                 indent_px;
+  int                 offset;
 } AnchorEntry;
 
 typedef struct
 {
   GtkTextChildAnchor *anchor;
-  GtkTextChildAnchor *next_anchor;
 } WidgetEntry;
 
 typedef struct
@@ -1569,9 +1568,8 @@ struct _SdRichText
   GCancellable  *cancellable;
   int            max_width;
   GArray        *objects;      /* ObjectPos: images and anchors in text order */
-  GArray        *ranges;       /* TagRange, by offset; kept until complete */
-  GtkTextBuffer *next_buffer;  /* the fully styled buffer being built */
-  guint          next_range;
+  GArray        *late;         /* TagRange by start, not applied yet; NULL when complete */
+  guint          next_late;    /* the ones before it are applied */
   guint          late_source;
 };
 
@@ -1584,20 +1582,23 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Applying a tag range costs 2–3 µs in a detached buffer (a 1 MB note has
- * some 60 000), many times that once a view shows the buffer. So a long
- * document first gets a buffer with all its text and the styles of its first
- * SYNC_STYLE_CHARS characters, and a second, fully styled buffer is built
- * detached in idle time slices and replaces it (SdRichView follows
- * ::notify::buffer, keeping its scroll position). */
-#define SYNC_STYLE_CHARS 120000
+/* Applying a tag range costs GtkTextBuffer 1–2 µs, and a 100 KB note has
+ * some 5 000 of them: more than the text itself. So the buffer gets all of
+ * its text at once (offsets, marks and anchors are final at once), but only
+ * the styles of its first SYNC_STYLE_CHARS characters, about a screen. The
+ * others follow in idle time slices of LATE_SLICE_USEC, at a priority
+ * between drawing a frame and GtkTextView's layout of the lines nobody sees
+ * yet, so no frame waits long and no line is laid out twice. A view asks
+ * for the styles of the part it shows first (sd_rich_text_ensure_styled()). */
+#define SYNC_STYLE_CHARS 4096
 #define LATE_SLICE_USEC 4000
+#define LATE_PRIORITY (GDK_PRIORITY_REDRAW + 2)
 
 G_DEFINE_FINAL_TYPE (SdRichText, sd_rich_text, G_TYPE_OBJECT)
 
 typedef struct
 {
-  GtkTextTag *tag;
+  GtkTextTag *tag;          /* NULL once applied (or no longer wanted) */
   int         start;
   int         end;
 } TagRange;
@@ -1654,13 +1655,42 @@ add_range (GArray     *ranges,
     g_array_append_val (ranges, range);
 }
 
-/* Inserts the doc's text, images and anchors at the end of @buffer;
- * @new_anchors: make new anchors (for a second buffer) instead of inserting
- * the ones replay() made. */
+/* Sorts @ranges by start and joins the ones of a tag that touch or overlap
+ * (the gaps of consecutive paragraphs, the indents of consecutive list
+ * items): a character has a tag or not, however many ranges gave it, and
+ * each range applied is a few toggles in the buffer's tree. */
+static void
+merge_ranges (GArray *ranges)
+{
+  g_autoptr(GHashTable) last = g_hash_table_new (NULL, NULL);  /* tag → index + 1 */
+  guint n = 0;
+
+  g_array_sort (ranges, compare_ranges);
+
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const TagRange *range = &g_array_index (ranges, TagRange, i);
+      guint prev = GPOINTER_TO_UINT (g_hash_table_lookup (last, range->tag));
+
+      if (prev > 0 && g_array_index (ranges, TagRange, prev - 1).end >= range->start)
+        {
+          TagRange *open = &g_array_index (ranges, TagRange, prev - 1);
+
+          open->end = MAX (open->end, range->end);
+          continue;
+        }
+
+      g_array_index (ranges, TagRange, n) = *range;
+      g_hash_table_insert (last, range->tag, GUINT_TO_POINTER (++n));
+    }
+
+  g_array_set_size (ranges, n);
+}
+
+/* Inserts the doc's text, images and anchors at the end of @buffer. */
 static void
 fill_text (SdRichText    *self,
-           GtkTextBuffer *buffer,
-           gboolean       new_anchors)
+           GtkTextBuffer *buffer)
 {
   gsize text_len = 0;
   const char *text = sd_rich_doc_get_text (self->doc, &text_len);
@@ -1685,33 +1715,13 @@ fill_text (SdRichText    *self,
         {
           WidgetEntry *entry = &g_array_index (self->widgets, WidgetEntry, obj->index);
 
-          if (new_anchors)
-            {
-              g_autoptr(GtkTextChildAnchor) anchor = gtk_text_child_anchor_new ();
-
-              entry->next_anchor = g_object_ref (anchor);
-              gtk_text_buffer_insert_child_anchor (buffer, &end, anchor);
-            }
-          else
-            {
-              gtk_text_buffer_insert_child_anchor (buffer, &end, entry->anchor);
-            }
+          gtk_text_buffer_insert_child_anchor (buffer, &end, entry->anchor);
         }
       else
         {
           AnchorEntry *entry = &g_array_index (self->anchors, AnchorEntry, obj->index);
 
-          if (new_anchors)
-            {
-              g_autoptr(GtkTextChildAnchor) anchor = gtk_text_child_anchor_new ();
-
-              entry->next_anchor = g_object_ref (anchor);
-              gtk_text_buffer_insert_child_anchor (buffer, &end, anchor);
-            }
-          else
-            {
-              gtk_text_buffer_insert_child_anchor (buffer, &end, entry->anchor);
-            }
+          gtk_text_buffer_insert_child_anchor (buffer, &end, entry->anchor);
         }
 
       pending = obj->byte_pos + OBJECT_CHAR_LEN;
@@ -1722,6 +1732,10 @@ fill_text (SdRichText    *self,
     gtk_text_buffer_insert (buffer, &end, text + pending, text_len - pending);
 }
 
+static void drop_late_range (SdRichText *self,
+                             GtkTextTag *tag,
+                             int         start);
+
 static void
 reveal_alt_text (SdRichText    *self,
                  GtkTextBuffer *buffer,
@@ -1730,6 +1744,8 @@ reveal_alt_text (SdRichText    *self,
   const SdRichImage *image = sd_rich_doc_get_image (self->doc, i);
   GtkTextIter start, end;
 
+  /* Its hidden style may not be applied yet: it must not come later. */
+  drop_late_range (self, style_tags[SD_RICH_STYLE_HIDDEN], image->alt_start);
   gtk_text_buffer_get_iter_at_offset (buffer, &start, image->alt_start);
   gtk_text_buffer_get_iter_at_offset (buffer, &end, image->alt_end);
   gtk_text_buffer_remove_tag (buffer, style_tags[SD_RICH_STYLE_HIDDEN], &start, &end);
@@ -1850,25 +1866,125 @@ start_image_loads (SdRichText *self)
 }
 
 static void
+apply_range (GtkTextBuffer *buffer,
+             TagRange      *range)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, range->start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, range->end);
+  gtk_text_buffer_apply_tag (buffer, range->tag, &start, &end);
+  range->tag = NULL;
+}
+
+/* Applies the ranges [from, to) of @ranges that are still to apply, last
+ * first: the buffer then finds the next toggle of each tag close by
+ * (a tenth faster than in text order). */
+static void
 apply_ranges (GtkTextBuffer *buffer,
               GArray        *ranges,
               guint          from,
               guint          to)
 {
-  GtkTextIter iter, end;
-
-  for (guint i = from; i < to; i++)
+  for (guint i = to; i > from; i--)
     {
-      const TagRange *range = &g_array_index (ranges, TagRange, i);
+      TagRange *range = &g_array_index (ranges, TagRange, i - 1);
 
-      gtk_text_buffer_get_iter_at_offset (buffer, &iter, range->start);
-      end = iter;
-      gtk_text_iter_forward_chars (&end, range->end - range->start);
-      gtk_text_buffer_apply_tag (buffer, range->tag, &iter, &end);
+      if (range->tag != NULL)
+        apply_range (buffer, range);
     }
 }
 
-/* Heading marks, revealed alt texts, the cursor at the start. */
+/* The first late range starting at or after @offset. */
+static guint
+find_late (SdRichText *self,
+           int         offset)
+{
+  guint lo = self->next_late, hi = self->late->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (self->late, TagRange, mid).start < offset)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return lo;
+}
+
+static void
+late_done (SdRichText *self)
+{
+  while (self->next_late < self->late->len &&
+         g_array_index (self->late, TagRange, self->next_late).tag == NULL)
+    self->next_late++;
+
+  if (self->next_late < self->late->len)
+    return;
+
+  g_clear_pointer (&self->late, g_array_unref);
+  g_clear_handle_id (&self->late_source, g_source_remove);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+}
+
+static void
+drop_late_range (SdRichText *self,
+                 GtkTextTag *tag,
+                 int         start)
+{
+  if (self->late == NULL)
+    return;
+
+  for (guint i = find_late (self, start); i < self->late->len; i++)
+    {
+      TagRange *range = &g_array_index (self->late, TagRange, i);
+
+      if (range->start != start)
+        break;
+      if (range->tag == tag)
+        range->tag = NULL;
+    }
+}
+
+/* One time slice of late styles; FALSE when all are applied. */
+static gboolean
+late_step (SdRichText *self)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (self->late != NULL)
+    {
+      guint from = self->next_late;
+      guint to = MIN (from + 128, self->late->len);
+
+      apply_ranges (self->buffer, self->late, from, to);
+      self->next_late = to;
+      late_done (self);
+
+      if (g_get_monotonic_time () - start > LATE_SLICE_USEC)
+        break;
+    }
+
+  return self->late != NULL;
+}
+
+static gboolean
+late_styles_cb (gpointer user_data)
+{
+  SdRichText *self = user_data;
+
+  if (late_step (self))
+    return G_SOURCE_CONTINUE;
+
+  self->late_source = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Heading marks, the cursor at the start. */
 static void
 finish_buffer (SdRichText    *self,
                GtkTextBuffer *buffer)
@@ -1887,10 +2003,6 @@ finish_buffer (SdRichText    *self,
       gtk_text_buffer_create_mark (buffer, name, &iter, TRUE);
     }
 
-  for (guint i = 0; i < self->images->len; i++)
-    if (g_array_index (self->images, ImageEntry, i).failed)
-      reveal_alt_text (self, buffer, i);
-
   gtk_text_buffer_get_start_iter (buffer, &iter);
   gtk_text_buffer_place_cursor (buffer, &iter);
 }
@@ -1903,72 +2015,6 @@ new_buffer (void)
   gtk_text_buffer_set_enable_undo (buffer, FALSE);
 
   return buffer;
-}
-
-/* One slice of building the fully styled buffer; FALSE when done. */
-static gboolean
-build_step (SdRichText *self)
-{
-  gint64 start = g_get_monotonic_time ();
-
-  if (self->next_buffer == NULL)
-    {
-      /* One slice for the text (~15 ms for 1 MB), then the styles. */
-      self->next_buffer = new_buffer ();
-      fill_text (self, self->next_buffer, TRUE);
-      self->next_range = 0;
-      return TRUE;
-    }
-
-  while (self->next_range < self->ranges->len)
-    {
-      guint to = MIN (self->next_range + 256, self->ranges->len);
-
-      apply_ranges (self->next_buffer, self->ranges, self->next_range, to);
-      self->next_range = to;
-
-      if (g_get_monotonic_time () - start > LATE_SLICE_USEC)
-        return TRUE;
-    }
-
-  finish_buffer (self, self->next_buffer);
-
-  /* Swap: the anchors of the old buffer go with it. */
-  for (guint i = 0; i < self->anchors->len; i++)
-    {
-      AnchorEntry *entry = &g_array_index (self->anchors, AnchorEntry, i);
-
-      g_object_unref (entry->anchor);
-      entry->anchor = g_steal_pointer (&entry->next_anchor);
-    }
-  for (guint i = 0; i < self->widgets->len; i++)
-    {
-      WidgetEntry *entry = &g_array_index (self->widgets, WidgetEntry, i);
-
-      g_object_unref (entry->anchor);
-      entry->anchor = g_steal_pointer (&entry->next_anchor);
-    }
-  g_set_object (&self->buffer, self->next_buffer);
-  g_clear_object (&self->next_buffer);
-  g_clear_pointer (&self->ranges, g_array_unref);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUFFER]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
-
-  return FALSE;
-}
-
-static gboolean
-build_next_buffer (gpointer user_data)
-{
-  SdRichText *self = user_data;
-
-  if (build_step (self))
-    return G_SOURCE_CONTINUE;
-
-  self->late_source = 0;
-
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -2084,6 +2130,7 @@ replay (SdRichText *self)
             ObjectPos obj = { op->text_start, OBJECT_ANCHOR, self->anchors->len };
 
             entry.anchor = gtk_text_child_anchor_new ();
+            entry.offset = op->offset;
             if (op->kind == SD_RICH_OP_TABLE)
               {
                 entry.kind = SD_RICH_ANCHOR_TABLE;
@@ -2135,10 +2182,10 @@ replay (SdRichText *self)
         add_range (ranges, link_broken_tag, link->start, link->end);
     }
 
-  g_array_sort (ranges, compare_ranges);
+  merge_ranges (ranges);
 
   self->buffer = new_buffer ();
-  fill_text (self, self->buffer, FALSE);
+  fill_text (self, self->buffer);
 
   for (n_sync = 0; n_sync < ranges->len; n_sync++)
     if (g_array_index (ranges, TagRange, n_sync).start >= SYNC_STYLE_CHARS)
@@ -2148,9 +2195,73 @@ replay (SdRichText *self)
 
   if (n_sync < ranges->len)
     {
-      self->ranges = g_steal_pointer (&ranges);
-      self->late_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, build_next_buffer, self, NULL);
-      g_source_set_name_by_id (self->late_source, "[studydeck] styled buffer");
+      self->late = g_steal_pointer (&ranges);
+      self->next_late = n_sync;
+      self->late_source = g_idle_add_full (LATE_PRIORITY, late_styles_cb, self, NULL);
+      g_source_set_name_by_id (self->late_source, "[studydeck] late styles");
+    }
+}
+
+/* Freeing a GtkTextBuffer takes about as long as styling it did (it takes
+ * every tag of the table off the whole text, one at a time); deleting its
+ * text from the end, a few pages at a time, takes a third of that and can
+ * wait: long buffers that nobody else holds are freed that way, in low
+ * priority idle time slices, after the text that showed them is gone. */
+#define BURY_MIN_CHARS 16384
+#define BURY_CHUNK_CHARS 8192
+#define BURY_SLICE_USEC 4000
+
+static GQueue buried = G_QUEUE_INIT;
+static guint bury_source;
+
+static gboolean
+bury_step (gpointer user_data)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (!g_queue_is_empty (&buried))
+    {
+      GtkTextBuffer *buffer = g_queue_peek_head (&buried);
+      int length = gtk_text_buffer_get_char_count (buffer);
+
+      if (length > 0)
+        {
+          GtkTextIter from, to;
+
+          gtk_text_buffer_get_iter_at_offset (buffer, &from, MAX (length - BURY_CHUNK_CHARS, 0));
+          gtk_text_buffer_get_end_iter (buffer, &to);
+          gtk_text_buffer_delete (buffer, &from, &to);
+        }
+      else
+        {
+          g_object_unref (g_queue_pop_head (&buried));
+        }
+
+      if (g_get_monotonic_time () - start > BURY_SLICE_USEC)
+        return G_SOURCE_CONTINUE;
+    }
+
+  bury_source = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+release_buffer (GtkTextBuffer *buffer)
+{
+  if (G_OBJECT (buffer)->ref_count > 1 ||
+      gtk_text_buffer_get_char_count (buffer) < BURY_MIN_CHARS)
+    {
+      g_object_unref (buffer);
+      return;
+    }
+
+  g_queue_push_tail (&buried, buffer);
+  if (bury_source == 0)
+    {
+      /* Not in one main loop step with other low priority work. */
+      bury_source = g_idle_add_full (G_PRIORITY_LOW + 10, bury_step, NULL, NULL);
+      g_source_set_name_by_id (bury_source, "[studydeck] free buffers");
     }
 }
 
@@ -2161,8 +2272,7 @@ sd_rich_text_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->late_source, g_source_remove);
-  g_clear_pointer (&self->ranges, g_array_unref);
-  g_clear_object (&self->next_buffer);
+  g_clear_pointer (&self->late, g_array_unref);
 
   G_OBJECT_CLASS (sd_rich_text_parent_class)->dispose (object);
 }
@@ -2173,23 +2283,18 @@ sd_rich_text_finalize (GObject *object)
   SdRichText *self = SD_RICH_TEXT (object);
 
   for (guint i = 0; i < self->anchors->len; i++)
-    {
-      g_object_unref (g_array_index (self->anchors, AnchorEntry, i).anchor);
-      g_clear_object (&g_array_index (self->anchors, AnchorEntry, i).next_anchor);
-    }
+    g_object_unref (g_array_index (self->anchors, AnchorEntry, i).anchor);
   g_array_unref (self->anchors);
   for (guint i = 0; i < self->widgets->len; i++)
-    {
-      g_object_unref (g_array_index (self->widgets, WidgetEntry, i).anchor);
-      g_clear_object (&g_array_index (self->widgets, WidgetEntry, i).next_anchor);
-    }
+    g_object_unref (g_array_index (self->widgets, WidgetEntry, i).anchor);
   g_array_unref (self->widgets);
   g_array_unref (self->objects);
   for (guint i = 0; i < self->images->len; i++)
     g_object_unref (g_array_index (self->images, ImageEntry, i).paintable);
   g_array_unref (self->images);
   g_array_unref (self->blocks);
-  g_clear_object (&self->buffer);
+  if (self->buffer != NULL)
+    release_buffer (g_steal_pointer (&self->buffer));
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->doc, sd_rich_doc_unref);
 
@@ -2231,8 +2336,7 @@ sd_rich_text_class_init (SdRichTextClass *klass)
   /**
    * SdRichText:buffer:
    *
-   * The buffer to show; replaced once by a fully styled one for long
-   * documents (see SdRichText:complete).
+   * The buffer to show (always the same one).
    */
   properties[PROP_BUFFER] =
     g_param_spec_object ("buffer", NULL, NULL,
@@ -2242,8 +2346,8 @@ sd_rich_text_class_init (SdRichTextClass *klass)
   /**
    * SdRichText:complete:
    *
-   * Whether every style is applied (long documents get the styles past
-   * their first 120 000 characters in a second buffer, built in idle time).
+   * Whether every style is applied (longer documents get the styles past
+   * their first screens in idle time).
    */
   properties[PROP_COMPLETE] =
     g_param_spec_boolean ("complete", NULL, NULL,
@@ -2258,18 +2362,55 @@ sd_rich_text_is_complete (SdRichText *self)
 {
   g_return_val_if_fail (SD_IS_RICH_TEXT (self), FALSE);
 
-  return self->ranges == NULL;
+  return self->late == NULL;
 }
 
-/* Finishes the fully styled buffer now (tests, benchmarks, printing). */
+/* Applies every style now (tests, benchmarks, printing). */
 void
 sd_rich_text_complete (SdRichText *self)
 {
   g_return_if_fail (SD_IS_RICH_TEXT (self));
 
-  g_clear_handle_id (&self->late_source, g_source_remove);
-  while (self->ranges != NULL && build_step (self))
-    ;
+  if (self->late == NULL)
+    return;
+
+  apply_ranges (self->buffer, self->late, self->next_late, self->late->len);
+  self->next_late = self->late->len;
+  late_done (self);
+}
+
+/**
+ * sd_rich_text_ensure_styled:
+ * @start: a character offset
+ * @end: a character offset after it
+ *
+ * Applies the styles of the characters [@start, @end) that idle time has
+ * not applied yet, such as the part a view is about to show.
+ */
+void
+sd_rich_text_ensure_styled (SdRichText *self,
+                            int         start,
+                            int         end)
+{
+  guint to;
+
+  g_return_if_fail (SD_IS_RICH_TEXT (self));
+
+  if (self->late == NULL || end <= start)
+    return;
+
+  /* Ranges start in order, but a long one (a code block, paragraphs
+   * merged) may begin well before @start. */
+  to = find_late (self, end);
+  for (guint i = to; i > self->next_late; i--)
+    {
+      TagRange *range = &g_array_index (self->late, TagRange, i - 1);
+
+      if (range->tag != NULL && range->end > start)
+        apply_range (self->buffer, range);
+    }
+
+  late_done (self);
 }
 
 static void
@@ -2413,6 +2554,17 @@ sd_rich_text_get_anchor (SdRichText         *self,
   return entry->anchor;
 }
 
+/* The character offset of anchor @i (without asking the buffer). */
+int
+sd_rich_text_get_anchor_offset (SdRichText *self,
+                                guint       i)
+{
+  g_return_val_if_fail (SD_IS_RICH_TEXT (self), -1);
+  g_return_val_if_fail (i < self->anchors->len, -1);
+
+  return g_array_index (self->anchors, AnchorEntry, i).offset;
+}
+
 guint
 sd_rich_text_get_n_widgets (SdRichText *self)
 {
@@ -2421,8 +2573,7 @@ sd_rich_text_get_n_widgets (SdRichText *self)
   return self->widgets->len;
 }
 
-/* The anchor of the doc's widget @i in the current buffer (long documents
- * get new anchors with their fully styled buffer, see ::notify::buffer). */
+/* The anchor of the doc's widget @i. */
 GtkTextChildAnchor *
 sd_rich_text_get_widget_anchor (SdRichText *self,
                                 guint       i)

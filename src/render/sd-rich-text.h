@@ -29,7 +29,9 @@ G_BEGIN_DECLS
  *    one tag per style (never one per link), a side table of links, a named
  *    left-gravity mark "heading:<slug>" per heading, image paintables that
  *    load off the main thread and child anchors for tables and rules. The
- *    buffer is filled while detached; SdRichView attaches it.
+ *    buffer is filled while detached; SdRichView attaches it. All the text
+ *    is there at once; the styles past the first screens of a longer
+ *    document follow in idle time.
  *
  * Compiling with -DSD_RICH_TEXT_NO_GTK keeps only part 1 (no GTK headers
  * or symbols), for GTK-free programs and tests.
@@ -344,11 +346,15 @@ void               sd_rich_text_set_dark           (gboolean            dark);
 
 SdRichText        *sd_rich_text_new                (SdRichDoc          *doc);
 SdRichDoc         *sd_rich_text_get_doc            (SdRichText         *self);
-/* Long documents (over 120 000 characters) are shown at once with the
- * styles of their start; a fully styled buffer replaces the first one in
- * idle time (::notify::buffer, then complete). Short ones are complete. */
+/* Documents longer than about a screen (4 096 characters) get the styles
+ * of their start at once and the others in idle time slices, in the same
+ * buffer (then ::notify::complete); a view asks for the part it shows
+ * first. Short ones are complete at once. */
 gboolean           sd_rich_text_is_complete        (SdRichText         *self);
 void               sd_rich_text_complete           (SdRichText         *self);
+void               sd_rich_text_ensure_styled      (SdRichText         *self,
+                                                    int                 start,
+                                                    int                 end);
 GtkTextBuffer     *sd_rich_text_get_buffer         (SdRichText         *self);
 const SdRichLink  *sd_rich_text_get_link_at_iter   (SdRichText         *self,
                                                     const GtkTextIter  *iter);
@@ -363,6 +369,8 @@ GtkTextChildAnchor *sd_rich_text_get_anchor        (SdRichText         *self,
                                                     SdRichAnchorKind   *kind,
                                                     const SdRichTable **table,
                                                     int                *indent_px);
+int                sd_rich_text_get_anchor_offset  (SdRichText         *self,
+                                                    guint               i);
 /* Widget places (SD_RICH_OP_WIDGET), in the order of the doc's widgets;
  * the consumer adds its widgets there (gtk_text_view_add_child_at_anchor). */
 guint              sd_rich_text_get_n_widgets      (SdRichText         *self);

@@ -17,10 +17,13 @@
 #define MIN_LINE_PX 12
 /* The narrowest text column a view asks for. */
 #define MIN_TEXT_WIDTH 120
+/* Time slices for freeing the children of a text shown before. */
+#define RETIRE_SLICE_USEC 4000
 
 /* Table and rule widgets are created when their anchor comes near the
  * visible part (a note with a thousand tables would otherwise spend seconds
- * measuring and allocating labels nobody sees). */
+ * measuring and allocating labels nobody sees): the ones that may be in
+ * view before the next frame, the ones a screen or two away after it. */
 typedef struct
 {
   GtkTextChildAnchor *anchor;
@@ -39,13 +42,19 @@ struct _SdRichView
   GArray      *children;        /* Child */
   char        *current_heading;
   int          text_width;
+  int          top_hint;        /* offset at the top while its lines are not laid out, or -1 */
   guint        children_idle;
+  guint        margin_idle;
   guint        widths_idle;
   int          pending_width;
   gulong       vadj_handler;
   GtkAdjustment *vadj;
   char        *pending_slug;   /* a heading to place exactly once lines are measured */
   guint        place_id;
+  GPtrArray   *retired;        /* children of the text shown before, freed after the next frame */
+  gulong       retire_handler;
+  GdkFrameClock *retire_clock;
+  guint        retire_id;
 };
 
 G_DEFINE_FINAL_TYPE (SdRichView, sd_rich_view, GTK_TYPE_TEXT_VIEW)
@@ -64,10 +73,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static void on_text_buffer_changed (SdRichText *text,
-                                    GParamSpec *pspec,
-                                    SdRichView *self);
 
 static const SdRichLink *
 link_at_iter (SdRichView        *self,
@@ -339,10 +344,60 @@ update_current_heading (SdRichView *self)
 
 static void queue_near_children (SdRichView *self);
 
+/* The styles a long text has not applied yet, for the lines from @iter
+ * down @height pixels: in lines, as in near_range(), since lines not laid
+ * out yet have no height, but a line is at least MIN_LINE_PX high. */
+static void
+style_lines (SdRichView        *self,
+             const GtkTextIter *iter,
+             int                height)
+{
+  GtkTextIter end = *iter;
+
+  if (self->text == NULL || sd_rich_text_is_complete (self->text) || height <= 0)
+    return;
+
+  gtk_text_iter_forward_lines (&end, height / MIN_LINE_PX + 1);
+  sd_rich_text_ensure_styled (self->text, gtk_text_iter_get_offset (iter),
+                              gtk_text_iter_get_offset (&end));
+}
+
+/* Before GtkTextView lays out the lines of a new buffer (or of a heading
+ * scrolled to): the styles of the ones that can be in view. */
+static void
+style_top (SdRichView *self,
+           int         height)
+{
+  GtkTextIter iter;
+
+  if (self->text == NULL || self->top_hint < 0)
+    return;
+
+  /* Not allocated yet: a screen of a usual size, which it will need. */
+  if (height <= 0)
+    height = 900;
+
+  gtk_text_buffer_get_iter_at_offset (sd_rich_text_get_buffer (self->text), &iter,
+                                      self->top_hint);
+  style_lines (self, &iter, height);
+}
+
 static void
 on_vadjustment_value_changed (GtkAdjustment *adjustment,
                               SdRichView    *self)
 {
+  /* Scrolled past the styled start before idle time styled the rest (the
+   * next screen too; GtkTextView lays the lines out again, in this frame). */
+  if (self->text != NULL && !sd_rich_text_is_complete (self->text))
+    {
+      GdkRectangle visible;
+      GtkTextIter iter;
+
+      gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (self), &visible);
+      gtk_text_view_get_line_at_y (GTK_TEXT_VIEW (self), &iter, visible.y, NULL);
+      style_lines (self, &iter, 2 * visible.height);
+    }
+
   update_current_heading (self);
   queue_near_children (self);
 }
@@ -448,55 +503,139 @@ create_child (SdRichView *self,
   size_child (self, child);
 }
 
-/* Creates the children from one screen above to two below the view. */
-static gboolean
-create_near_children (gpointer user_data)
+/* Binary search: the first child at or after @offset. */
+static guint
+find_child (SdRichView *self,
+            int         offset)
 {
-  SdRichView *self = user_data;
-  GtkTextView *view = GTK_TEXT_VIEW (self);
-  GdkRectangle visible;
-  GtkTextIter iter;
-  int first, last;
-  guint lo = 0, hi;
+  guint lo = 0, hi = self->children->len;
 
-  self->children_idle = 0;
-
-  if (self->text == NULL || self->children->len == 0)
-    return G_SOURCE_REMOVE;
-
-  gtk_text_view_get_visible_rect (view, &visible);
-  if (visible.height <= 0)
-    return G_SOURCE_REMOVE;
-
-  /* In lines, not pixels: lines not laid out yet have no height, so a
-   * pixel range would reach the end of a long document. A line is at least
-   * MIN_LINE_PX high. */
-  gtk_text_view_get_line_at_y (view, &iter, visible.y, NULL);
-  gtk_text_iter_backward_lines (&iter, visible.height / MIN_LINE_PX);
-  first = gtk_text_iter_get_offset (&iter);
-  gtk_text_view_get_line_at_y (view, &iter, visible.y, NULL);
-  gtk_text_iter_forward_lines (&iter, 3 * visible.height / MIN_LINE_PX);
-  last = gtk_text_iter_get_offset (&iter);
-
-  hi = self->children->len;
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
 
-      if (g_array_index (self->children, Child, mid).offset < first)
+      if (g_array_index (self->children, Child, mid).offset < offset)
         lo = mid + 1;
       else
         hi = mid;
     }
 
-  for (guint i = lo; i < self->children->len; i++)
+  return lo;
+}
+
+/* The character range from @before screens above the top of the view to
+ * @after screens below it, in lines, not pixels: lines not laid out yet
+ * have no height, so a pixel range would reach the end of a long document.
+ * A line is at least MIN_LINE_PX high. Where GtkTextView has laid the
+ * lines out already, the end is the one it shows. FALSE before the view
+ * has a size. */
+static gboolean
+near_range (SdRichView *self,
+            int         before,
+            int         after,
+            int        *first,
+            int        *last)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GdkRectangle visible;
+  GtkTextIter top, iter;
+  int y, height, bottom;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  if (visible.height <= 0)
+    return FALSE;
+
+  if (self->top_hint >= 0)
+    gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &top, self->top_hint);
+  else
+    gtk_text_view_get_line_at_y (view, &top, visible.y, NULL);
+
+  iter = top;
+  gtk_text_iter_backward_lines (&iter, before * visible.height / MIN_LINE_PX);
+  *first = gtk_text_iter_get_offset (&iter);
+  iter = top;
+  gtk_text_iter_forward_lines (&iter, after * visible.height / MIN_LINE_PX + 1);
+  *last = gtk_text_iter_get_offset (&iter);
+
+  /* A line not laid out has no height: the line found at a y must cover
+   * that y to count. */
+  gtk_text_view_get_line_yrange (view, &top, &y, &height);
+  bottom = MAX (y, visible.y) + after * visible.height;
+  gtk_text_view_get_line_at_y (view, &iter, bottom, NULL);
+  gtk_text_view_get_line_yrange (view, &iter, &y, &height);
+  if (y <= bottom && bottom < y + height)
+    {
+      if (!gtk_text_iter_ends_line (&iter))
+        gtk_text_iter_forward_to_line_end (&iter);
+      *last = MIN (*last, gtk_text_iter_get_offset (&iter));
+    }
+
+  return TRUE;
+}
+
+/* Creates the children in [@first, @last]; with @budget_usec, stops after
+ * that long. TRUE if it stopped before the end. */
+static gboolean
+create_children (SdRichView *self,
+                 int         first,
+                 int         last,
+                 gint64      budget_usec)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = find_child (self, first); i < self->children->len; i++)
     {
       Child *child = &g_array_index (self->children, Child, i);
 
       if (child->offset > last)
         break;
-      if (child->widget == NULL)
-        create_child (self, child);
+      if (child->widget != NULL)
+        continue;
+      if (budget_usec > 0 && g_get_monotonic_time () - start > budget_usec)
+        return TRUE;
+      create_child (self, child);
+    }
+
+  return FALSE;
+}
+
+/* The children a screen above to two below, after the frame. */
+static gboolean
+create_margin_children (gpointer user_data)
+{
+  SdRichView *self = user_data;
+  int first, last;
+
+  if (self->text != NULL && near_range (self, 1, 3, &first, &last) &&
+      create_children (self, first, last, 4000))
+    return G_SOURCE_CONTINUE;
+
+  self->margin_idle = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The children that may be in view: before the next frame's layout. */
+static gboolean
+create_near_children (gpointer user_data)
+{
+  SdRichView *self = user_data;
+  int first, last;
+
+  self->children_idle = 0;
+
+  if (self->text == NULL || self->children->len == 0 ||
+      !near_range (self, 0, 1, &first, &last))
+    return G_SOURCE_REMOVE;
+
+  create_children (self, first, last, 0);
+
+  if (self->margin_idle == 0)
+    {
+      /* After the frame, not in one main loop step with late styles. */
+      self->margin_idle = g_idle_add_full (GDK_PRIORITY_REDRAW + 3, create_margin_children,
+                                           self, NULL);
+      g_source_set_name_by_id (self->margin_idle, "[studydeck] rich view margin children");
     }
 
   return G_SOURCE_REMOVE;
@@ -508,7 +647,10 @@ queue_near_children (SdRichView *self)
   if (self->children_idle != 0 || self->children->len == 0)
     return;
 
-  /* Before the next frame's layout. */
+  /* Before the next frame's layout, and before GtkTextView's own idle
+   * layout of the lines in view: a child added to lines laid out already
+   * makes the frame lay them out and draw them again, which takes longer
+   * (measured) than making a few children more by the line estimate. */
   self->children_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, create_near_children, self, NULL);
   g_source_set_name_by_id (self->children_idle, "[studydeck] rich view children");
 }
@@ -591,7 +733,13 @@ sd_rich_view_size_allocate (GtkWidget *widget,
       g_source_set_name_by_id (self->widths_idle, "[studydeck] rich view widths");
     }
 
+  /* A new view, or a taller one: lines not laid out yet, styled first. */
+  style_top (self, height);
+
   GTK_WIDGET_CLASS (sd_rich_view_parent_class)->size_allocate (widget, width, height, baseline);
+
+  /* The lines in view are laid out now. */
+  self->top_hint = -1;
 
   update_current_heading (self);
   queue_near_children (self);
@@ -666,10 +814,89 @@ sd_rich_view_real_link_activated (SdRichView *self,
   return FALSE;
 }
 
+/* A frame clock drops its handlers when its window goes. */
+static void
+disconnect_retire_clock (SdRichView *self)
+{
+  if (self->retire_handler != 0 &&
+      g_signal_handler_is_connected (self->retire_clock, self->retire_handler))
+    g_signal_handler_disconnect (self->retire_clock, self->retire_handler);
+  self->retire_handler = 0;
+  g_clear_object (&self->retire_clock);
+}
+
+static void
+release_retired (SdRichView *self)
+{
+  g_clear_handle_id (&self->retire_id, g_source_remove);
+  disconnect_retire_clock (self);
+  g_ptr_array_set_size (self->retired, 0);
+}
+
+static gboolean
+release_retired_cb (gpointer user_data)
+{
+  SdRichView *self = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  while (self->retired->len > 0)
+    {
+      g_ptr_array_remove_index (self->retired, self->retired->len - 1);
+      if (g_get_monotonic_time () - start > RETIRE_SLICE_USEC)
+        return G_SOURCE_CONTINUE;
+    }
+
+  self->retire_id = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_retire_after_paint (GdkFrameClock *clock,
+                       SdRichView    *self)
+{
+  disconnect_retire_clock (self);
+  if (self->retire_id == 0)
+    {
+      self->retire_id = g_idle_add_full (G_PRIORITY_LOW, release_retired_cb, self, NULL);
+      g_source_set_name_by_id (self->retire_id, "[studydeck] rich view release");
+    }
+}
+
+/* Keeps @widget (the caller's reference) until after the next frame: the
+ * table widgets of a long text take milliseconds to free, and what the
+ * view shows next cannot wait for that. */
+static void
+retire (SdRichView *self,
+        GtkWidget  *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  /* Not shown: no frame to wait for (nor, maybe, to come). */
+  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      g_object_unref (widget);
+      return;
+    }
+
+  g_ptr_array_add (self->retired, widget);
+  if (self->retire_id != 0)
+    return;
+  if (self->retire_clock != clock)
+    {
+      disconnect_retire_clock (self);
+      self->retire_clock = g_object_ref (clock);
+    }
+  if (self->retire_handler == 0)
+    self->retire_handler = g_signal_connect (clock, "after-paint",
+                                             G_CALLBACK (on_retire_after_paint), self);
+}
+
 static void
 clear_children (SdRichView *self)
 {
   g_clear_handle_id (&self->children_idle, g_source_remove);
+  g_clear_handle_id (&self->margin_idle, g_source_remove);
   g_clear_handle_id (&self->widths_idle, g_source_remove);
   g_array_set_size (self->children, 0);
 }
@@ -680,6 +907,7 @@ sd_rich_view_dispose (GObject *object)
   SdRichView *self = SD_RICH_VIEW (object);
 
   clear_children (self);
+  release_retired (self);
   if (self->vadj != NULL)
     {
       g_clear_signal_handler (&self->vadj_handler, self->vadj);
@@ -696,10 +924,9 @@ sd_rich_view_finalize (GObject *object)
 {
   SdRichView *self = SD_RICH_VIEW (object);
 
-  if (self->text != NULL)
-    g_signal_handlers_disconnect_by_func (self->text, on_text_buffer_changed, self);
   g_clear_object (&self->text);
   g_array_unref (self->children);
+  g_ptr_array_unref (self->retired);
   g_free (self->current_heading);
 
   G_OBJECT_CLASS (sd_rich_view_parent_class)->finalize (object);
@@ -804,6 +1031,8 @@ sd_rich_view_init (SdRichView *self)
   AdwStyleManager *manager;
 
   self->children = g_array_new (FALSE, FALSE, sizeof (Child));
+  self->top_hint = -1;
+  self->retired = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_text_view_set_editable (view, FALSE);
   gtk_text_view_set_cursor_visible (view, FALSE);
@@ -852,29 +1081,25 @@ sd_rich_view_new (void)
   return g_object_new (SD_TYPE_RICH_VIEW, NULL);
 }
 
-/* Shows the text's current buffer and sets up its anchors; with
- * @keep_position (the text swapped in its fully styled buffer), the line at
- * the top stays at the top. */
+/* Shows the text's buffer and sets up its anchors. */
 static void
-attach_buffer (SdRichView *self,
-               gboolean    keep_position)
+attach_buffer (SdRichView *self)
 {
   GtkTextView *view = GTK_TEXT_VIEW (self);
   GtkTextBuffer *buffer;
-  int top_offset = -1;
 
-  if (keep_position && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  /* GtkTextView drops the children of the buffer it lets go of; they go
+   * after the next frame too. */
+  for (guint i = 0; i < self->children->len; i++)
     {
-      GdkRectangle visible;
-      GtkTextIter iter;
+      GtkWidget *widget = g_array_index (self->children, Child, i).widget;
 
-      gtk_text_view_get_visible_rect (view, &visible);
-      gtk_text_view_get_line_at_y (view, &iter, visible.y, NULL);
-      top_offset = gtk_text_iter_get_offset (&iter);
+      if (widget != NULL)
+        retire (self, g_object_ref (widget));
     }
-
   clear_children (self);
   self->text_width = 0;
+  self->top_hint = 0;
 
   if (self->text == NULL)
     {
@@ -885,41 +1110,22 @@ attach_buffer (SdRichView *self,
     }
 
   buffer = sd_rich_text_get_buffer (self->text);
+  style_top (self, gtk_widget_get_height (GTK_WIDGET (self)));
   gtk_text_view_set_buffer (view, buffer);
 
   for (guint i = 0; i < sd_rich_text_get_n_anchors (self->text); i++)
     {
       Child child = { 0, };
-      GtkTextIter iter;
 
       child.anchor = sd_rich_text_get_anchor (self->text, i, &child.kind, &child.table,
                                               &child.indent_px);
-      gtk_text_buffer_get_iter_at_child_anchor (buffer, &iter, child.anchor);
-      child.offset = gtk_text_iter_get_offset (&iter);
+      child.offset = sd_rich_text_get_anchor_offset (self->text, i);
       g_array_append_val (self->children, child);
     }
 
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     update_widths (self, gtk_widget_get_width (GTK_WIDGET (self)));
   queue_near_children (self);
-
-  if (top_offset > 0)
-    {
-      GtkTextIter iter;
-      GtkTextMark *mark;
-
-      gtk_text_buffer_get_iter_at_offset (buffer, &iter, top_offset);
-      mark = gtk_text_buffer_create_mark (buffer, "sd-rich-view-top", &iter, TRUE);
-      gtk_text_view_scroll_to_mark (view, mark, 0.0, TRUE, 0.0, 0.0);
-    }
-}
-
-static void
-on_text_buffer_changed (SdRichText *text,
-                        GParamSpec *pspec,
-                        SdRichView *self)
-{
-  attach_buffer (self, TRUE);
 }
 
 /**
@@ -933,6 +1139,8 @@ void
 sd_rich_view_set_text (SdRichView *self,
                        SdRichText *text)
 {
+  SdRichText *old;
+
   g_return_if_fail (SD_IS_RICH_VIEW (self));
   g_return_if_fail (text == NULL || SD_IS_RICH_TEXT (text));
 
@@ -940,14 +1148,11 @@ sd_rich_view_set_text (SdRichView *self,
     return;
 
   g_clear_pointer (&self->pending_slug, g_free);
-  if (self->text != NULL)
-    g_signal_handlers_disconnect_by_func (self->text, on_text_buffer_changed, self);
-  g_set_object (&self->text, text);
-  if (text != NULL)
-    g_signal_connect_object (text, "notify::buffer", G_CALLBACK (on_text_buffer_changed),
-                             self, 0);
+  old = g_steal_pointer (&self->text);
+  self->text = text != NULL ? g_object_ref (text) : NULL;
 
-  attach_buffer (self, FALSE);
+  attach_buffer (self);
+  g_clear_object (&old);
 
   update_current_heading (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
@@ -1020,6 +1225,16 @@ scroll_to_heading_now (SdRichView *self,
   mark = gtk_text_buffer_get_mark (sd_rich_text_get_buffer (self->text), name);
   if (mark == NULL)
     return FALSE;
+
+  /* Its section is laid out with its styles (and children) right away. */
+  {
+    GtkTextIter iter;
+
+    gtk_text_buffer_get_iter_at_mark (sd_rich_text_get_buffer (self->text), &iter, mark);
+    self->top_hint = gtk_text_iter_get_offset (&iter);
+    style_top (self, gtk_widget_get_height (GTK_WIDGET (self)));
+    queue_near_children (self);
+  }
 
   /* Lines are measured lazily: scroll_to_mark() waits for the measuring,
    * and the exact placement follows when the view is idle again. */
