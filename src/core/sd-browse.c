@@ -321,6 +321,9 @@ typedef struct
   gint64        now;
   gint64        today;
   GHashTable   *deck_names;     /* id -> full name, or NULL to look each up */
+  /* Looked up once: GLib 2.74 reads the zone's file again each time it is
+   * asked for the local zone without TZ set, a third of a row's time. */
+  GTimeZone    *local;
 } RowContext;
 
 static void
@@ -331,7 +334,16 @@ row_context_init (RowContext   *ctx,
   ctx->now = sd_clock_now ();
   ctx->today = sd_clock_day_number (ctx->now, sd_search_rollover_hour (collection));
   ctx->deck_names = NULL;
+  ctx->local = g_time_zone_new_local ();
 }
+
+static void
+row_context_clear (RowContext *ctx)
+{
+  g_clear_pointer (&ctx->local, g_time_zone_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RowContext, row_context_clear)
 
 static char *
 deck_name (RowContext *ctx,
@@ -367,9 +379,11 @@ deck_name (RowContext *ctx,
 }
 
 static char *
-local_date (gint64 epoch_s)
+local_date (const RowContext *ctx,
+            gint64            epoch_s)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (epoch_s);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (epoch_s);
+  g_autoptr(GDateTime) time = utc ? g_date_time_to_timezone (utc, ctx->local) : NULL;
 
   return time ? g_date_time_format (time, "%Y-%m-%d") : NULL;
 }
@@ -397,14 +411,15 @@ is_new (int type,
 /* The date a card that is not new is due on: learning by its time, the
  * others by their day. */
 static char *
-due_date_of (int    type,
-             int    queue,
-             gint64 due)
+due_date_of (const RowContext *ctx,
+             int               type,
+             int               queue,
+             gint64            due)
 {
   if (is_new (type, queue))
     return NULL;
   if (queue == SD_QUEUE_LEARNING || due > EPOCH_THRESHOLD)
-    return local_date (due);
+    return local_date (ctx, due);
   return day_date (due);
 }
 
@@ -442,7 +457,7 @@ fill_card_due (const RowContext *ctx,
 {
   g_autofree char *text = NULL;
 
-  row->due_date = due_date_of (row->type, row->queue, row->due);
+  row->due_date = due_date_of (ctx, row->type, row->queue, row->due);
   row->due_sort = due_sort_of (ctx, row->type, row->due);
   if (is_new (row->type, row->queue))
     text = g_strdup_printf (_("New #%" G_GINT64_FORMAT), row->due);
@@ -523,7 +538,7 @@ card_row (RowContext   *ctx,
   row->interval_text = interval_text (row->type, row->interval);
   row->ease_text = row->type == SD_CARD_NEW ? g_strdup (_("(new)"))
                                             : ease_text (row->ease);
-  row->modified_text = local_date (row->modified);
+  row->modified_text = local_date (ctx, row->modified);
   if (row->modified_text == NULL)
     row->modified_text = g_strdup ("");
   return TRUE;
@@ -542,13 +557,43 @@ sd_browse_card_row (SdCollection  *collection,
                     SdBrowseRow   *row,
                     GError       **error)
 {
-  RowContext ctx;
+  g_auto(RowContext) ctx = { NULL, };
 
   g_return_val_if_fail (SD_IS_COLLECTION (collection), FALSE);
   g_return_val_if_fail (row != NULL, FALSE);
 
   row_context_init (&ctx, collection);
   return card_row (&ctx, card_id, row, error);
+}
+
+/* Every deck's full name by id. Only what a row needs: the browser reads
+ * its rows in chunks of a few dozen, each with a table of names. */
+static GHashTable *
+deck_names (SdCollection  *collection,
+            GError       **error)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                       g_free, g_free);
+  sqlite3_stmt *stmt;
+
+  stmt = sd_collection_prepare (collection,
+                                "WITH RECURSIVE tree (id, full_name) AS ("
+                                " SELECT id, name FROM decks WHERE parent_id IS NULL"
+                                " UNION ALL"
+                                " SELECT d.id, tree.full_name || '::' || d.name"
+                                " FROM decks d JOIN tree ON d.parent_id = tree.id)"
+                                " SELECT id, full_name FROM tree",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_hash_table_insert (names, g_memdup2 (&id, sizeof id), sd_column_dup (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&names);
 }
 
 /**
@@ -566,21 +611,14 @@ sd_browse_card_rows (SdCollection  *collection,
                      GError       **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_browse_row_free);
-  g_autoptr(GPtrArray) decks = NULL;
   g_autoptr(GHashTable) names = NULL;
-  RowContext ctx;
+  g_auto(RowContext) ctx = { NULL, };
 
   g_return_val_if_fail (SD_IS_COLLECTION (collection), NULL);
 
-  decks = sd_deck_list (collection, error);
-  if (decks == NULL)
+  names = deck_names (collection, error);
+  if (names == NULL)
     return NULL;
-  names = g_hash_table_new (g_int64_hash, g_int64_equal);
-  for (guint i = 0; i < decks->len; i++)
-    {
-      SdDeck *deck = decks->pdata[i];
-      g_hash_table_insert (names, &deck->id, deck->full_name);
-    }
 
   row_context_init (&ctx, collection);
   ctx.deck_names = names;
@@ -613,7 +651,7 @@ sd_browse_note_row (SdCollection  *collection,
 {
   g_autoptr(GHashTable) decks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   sqlite3_stmt *stmt;
-  RowContext ctx;
+  g_auto(RowContext) ctx = { NULL, };
   gint64 first_deck = 0;
   gint64 earliest = G_MAXINT64;
   gboolean have_earliest = FALSE;
@@ -690,7 +728,7 @@ sd_browse_note_row (SdCollection  *collection,
           if (!have_earliest || when < earliest)
             {
               g_free (row->due_date);
-              row->due_date = due_date_of (type, queue, due);
+              row->due_date = due_date_of (&ctx, type, queue, due);
               earliest = when;
               have_earliest = TRUE;
             }
@@ -727,7 +765,7 @@ sd_browse_note_row (SdCollection  *collection,
   row->fsrs = fsrs;
   row->ease = n_eases ? ease_sum / n_eases : 0;
   row->ease_text = n_eases ? ease_text (row->ease) : g_strdup (_("(new)"));
-  row->modified_text = local_date (row->modified);
+  row->modified_text = local_date (&ctx, row->modified);
   if (row->modified_text == NULL)
     row->modified_text = g_strdup ("");
   row->template_name = g_strdup_printf ("%u", row->n_cards);
