@@ -309,6 +309,59 @@ clear_chunks (SdBrowserModel *self)
   g_hash_table_remove_all (self->chunks);
 }
 
+/* Keeps @rows as @chunk, the last used. */
+static void
+keep_chunk (SdBrowserModel *self,
+            guint           chunk,
+            GPtrArray      *rows)
+{
+  if (rows != NULL)
+    g_hash_table_insert (self->chunks, GUINT_TO_POINTER (chunk), rows);
+  g_queue_remove (&self->recent, GUINT_TO_POINTER (chunk));
+  g_queue_push_head (&self->recent, GUINT_TO_POINTER (chunk));
+  while (g_queue_get_length (&self->recent) > MAX_CHUNKS)
+    g_hash_table_remove (self->chunks, g_queue_pop_tail (&self->recent));
+}
+
+/* Reads the chunks @first to @last that are not kept, in one batch. */
+static void
+read_chunks (SdBrowserModel *self,
+             guint           first,
+             guint           last)
+{
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) lines = NULL;
+  guint next = 0;
+
+  for (guint c = first; c <= last; c++)
+    {
+      guint start = c * CHUNK_SIZE;
+
+      if (start >= self->ids->len)
+        break;
+      if (g_hash_table_contains (self->chunks, GUINT_TO_POINTER (c)))
+        continue;
+      g_array_append_val (missing, c);
+      g_array_append_vals (ids, &g_array_index (self->ids, gint64, start),
+                           MIN (CHUNK_SIZE, self->ids->len - start));
+    }
+  if (missing->len == 0)
+    return;
+
+  lines = read_rows (self, (const gint64 *) ids->data, ids->len);
+  for (guint i = 0; i < missing->len; i++)
+    {
+      guint c = g_array_index (missing, guint, i);
+      guint n = MIN (CHUNK_SIZE, self->ids->len - c * CHUNK_SIZE);
+      GPtrArray *rows = g_ptr_array_new_full (n, line_unref);
+
+      for (guint j = 0; j < n; j++)
+        g_ptr_array_add (rows, g_steal_pointer (&lines->pdata[next++]));
+      keep_chunk (self, c, rows);
+    }
+}
+
 static GPtrArray *
 get_chunk (SdBrowserModel *self,
            guint           chunk)
@@ -317,16 +370,10 @@ get_chunk (SdBrowserModel *self,
 
   if (rows == NULL)
     {
-      guint start = chunk * CHUNK_SIZE;
-      guint end = MIN (self->ids->len, start + CHUNK_SIZE);
-
-      rows = read_rows (self, &g_array_index (self->ids, gint64, start), end - start);
-      g_hash_table_insert (self->chunks, GUINT_TO_POINTER (chunk), rows);
+      read_chunks (self, chunk, chunk);
+      rows = g_hash_table_lookup (self->chunks, GUINT_TO_POINTER (chunk));
     }
-  g_queue_remove (&self->recent, GUINT_TO_POINTER (chunk));
-  g_queue_push_head (&self->recent, GUINT_TO_POINTER (chunk));
-  while (g_queue_get_length (&self->recent) > MAX_CHUNKS)
-    g_hash_table_remove (self->chunks, g_queue_pop_tail (&self->recent));
+  keep_chunk (self, chunk, NULL);
   return rows;
 }
 
@@ -691,6 +738,28 @@ sd_browser_model_find (SdBrowserModel *self,
     }
   position = g_hash_table_lookup (self->positions, &id);
   return position != NULL ? GPOINTER_TO_UINT (position) - 1 : G_MAXUINT;
+}
+
+/**
+ * sd_browser_model_prefetch:
+ * @position: the first row
+ * @n: how many
+ *
+ * Reads, in one batch, the rows from @position the view is about to show
+ * that are not read yet: a jump to another place in the list then reads
+ * one batch, not a chunk at a time as it binds its rows.
+ */
+void
+sd_browser_model_prefetch (SdBrowserModel *self,
+                           guint           position,
+                           guint           n)
+{
+  g_return_if_fail (SD_IS_BROWSER_MODEL (self));
+
+  if (n == 0 || position >= self->ids->len)
+    return;
+  n = MIN (n, self->ids->len - position);
+  read_chunks (self, position / CHUNK_SIZE, (position + n - 1) / CHUNK_SIZE);
 }
 
 /* How many rows were read so far: the list reads only what is shown. */

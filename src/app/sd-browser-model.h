@@ -57,6 +57,9 @@ gint64             sd_browser_model_get_id       (SdBrowserModel  *self,
                                                   guint            position);
 guint              sd_browser_model_find         (SdBrowserModel  *self,
                                                   gint64           id);
+void               sd_browser_model_prefetch     (SdBrowserModel  *self,
+                                                  guint            position,
+                                                  guint            n);
 guint              sd_browser_model_get_n_loaded (SdBrowserModel  *self);
 
 G_END_DECLS

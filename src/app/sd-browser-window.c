@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -35,6 +36,11 @@
  * since a record puts back whole rows and would then undo that change too. */
 
 #define MAX_UNDO 30
+
+/* The rows GTK 4.8 keeps bound around the place a list shows
+ * (GTK_LIST_VIEW_MAX_LIST_ITEMS), and two more each side. */
+#define KEPT_ROWS 200
+#define KEPT_EXTRA 2
 
 typedef enum
 {
@@ -127,6 +133,7 @@ struct _SdBrowserWindow
   gboolean              clearing_sort;
   gboolean              show_preview;
   GQueue                cells;           /* every Cell of the table */
+  guint                 top_row;         /* at the top of the view */
 
   GPtrArray            *undo;            /* SdBrowseUndo, the newest last */
   AdwToast             *undo_toast;      /* unowned, while shown */
@@ -1752,6 +1759,52 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   update_cell (list_item);
 }
 
+/* How many rows the list keeps bound above the row at the top of the view:
+ * the start of the run of bound rows that holds it. */
+static guint
+rows_kept_above (SdBrowserWindow *self,
+                 guint            top)
+{
+  g_autoptr(GtkBitset) bound = gtk_bitset_new_empty ();
+  guint first = top;
+
+  for (GList *l = self->cells.head; l != NULL; l = l->next)
+    {
+      Cell *cell = l->data;
+
+      if (cell->column == COL_STATE && gtk_list_item_get_item (cell->list_item) != NULL)
+        gtk_bitset_add (bound, gtk_list_item_get_position (cell->list_item));
+    }
+  if (!gtk_bitset_contains (bound, top))
+    return 0;
+  while (first > 0 && gtk_bitset_contains (bound, first - 1))
+    first--;
+  return top - first;
+}
+
+/* Runs before the list's own handler, which binds at once the rows it
+ * keeps around the new place: their rows are read here in one batch, where
+ * a jump (a dragged scroll bar) would read a chunk at a time as it binds
+ * them. Rows have one height, and the list keeps as many rows above the
+ * view after a scroll as before it (it keeps its anchor row where it was
+ * in the view). */
+static void
+prefetch_rows_cb (GtkAdjustment   *adjustment,
+                  SdBrowserWindow *self)
+{
+  guint n = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+  double upper = gtk_adjustment_get_upper (adjustment);
+  guint top, above;
+
+  if (n == 0 || upper <= 0)
+    return;
+  top = (guint) MIN (gtk_adjustment_get_value (adjustment) / (upper / n), n - 1);
+  above = rows_kept_above (self, MIN (self->top_row, n - 1));
+  self->top_row = top;
+  sd_browser_model_prefetch (self->model, top > above ? top - above : 0,
+                             KEPT_ROWS + 2 * KEPT_EXTRA + 1);
+}
+
 /* GTK 4.8 counts the fixed width of hidden columns in the table's
  * minimum width, which then leaves nothing for the expanding column; a
  * hidden column keeps its width aside instead. */
@@ -2137,6 +2190,8 @@ sd_browser_window_class_init (SdBrowserWindowClass *klass)
 static void
 sd_browser_window_init (SdBrowserWindow *self)
 {
+  GtkAdjustment *adjustment;
+
   self->query = g_strdup ("");
   self->sort_column = SD_BROWSE_COLUMN_SORT_FIELD;
   self->ascending = TRUE;
@@ -2150,6 +2205,12 @@ sd_browser_window_init (SdBrowserWindow *self)
   add_columns (self);
   update_undo_action (self);
   show_preview_page (self, 0);
+
+  /* The list connects to the adjustment it is given: one of our own,
+   * connected to first, reads the rows a scroll brings before it. */
+  adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (prefetch_rows_cb), self, 0);
+  gtk_scrolled_window_set_vadjustment (self->scroller, adjustment);
 }
 
 /* ---- public API ---------------------------------------------------------- */
