@@ -329,8 +329,9 @@ read_chunks (SdBrowserModel *self,
              guint           first,
              guint           last)
 {
-  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) missing = g_array_sized_new (FALSE, FALSE, sizeof (guint), last - first + 1);
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64),
+                                             (last - first + 1) * CHUNK_SIZE);
   g_autoptr(GPtrArray) lines = NULL;
   guint next = 0;
 
