@@ -239,6 +239,7 @@ main (int   argc,
   GtkWidget *scrolled;
   GtkWidget *view;
   int runs = 3;
+  const char *css = "src/render/sd-rich-view.css";
   gsize sizes[16] = { 100 * 1024, 1024 * 1024 };
   guint n_sizes = 2;
   const GOptionEntry entries[] = {
@@ -246,6 +247,8 @@ main (int   argc,
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Print every render", NULL },
     { "fresh", 0, 0, G_OPTION_ARG_NONE, &fresh,
       "Open each note in a new view, not in place of the one before", NULL },
+    { "css", 0, 0, G_OPTION_ARG_FILENAME, &css,
+      "The app's style for tables and rules (src/render/sd-rich-view.css)", "FILE" },
     { NULL }
   };
 
@@ -260,6 +263,21 @@ main (int   argc,
 
   gtk_init ();
   adw_init ();
+
+  /* Tables measure and draw as in the app only with its style. */
+  if (g_file_test (css, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_path (provider, css);
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
+  else
+    {
+      g_printerr ("%s not found: tables without the app's style\n", css);
+    }
 
   if (argc > 1)
     {

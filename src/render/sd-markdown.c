@@ -1318,9 +1318,21 @@ render_cell (Walker     *w,
   SdRichDoc *cell = sd_rich_doc_new ();
   g_autoptr(cmark_node) root = NULL;
   cmark_node *first;
+  const guchar *p;
 
   if (text[0] == '\0')
     return cell;
+
+  /* Letters, digits and spaces (most cells) mean nothing to Markdown: no
+   * parser for them (a parser per cell is most of a table's cost). */
+  for (p = (const guchar *) text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != ' ' && *p < 0x80)
+      break;
+  if (*p == '\0')
+    {
+      sd_rich_doc_text (cell, text, -1);
+      return cell;
+    }
 
   root = cmark_parse_document (text, strlen (text), CMARK_OPT_DEFAULT);
   first = root != NULL ? cmark_node_first_child (root) : NULL;

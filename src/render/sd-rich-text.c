@@ -26,6 +26,7 @@ struct _SdRichDoc
   GString         *text;
   int              length;       /* characters in text */
   GArray          *ops;          /* SdRichOp */
+  /* NULL until used (a table cell is a doc of its own, mostly plain). */
   GArray          *links;        /* SdRichLink */
   GArray          *images;       /* SdRichImage */
   GPtrArray       *tables;       /* SdRichTable */
@@ -99,15 +100,19 @@ sd_rich_doc_new_sized (gsize size_hint)
   g_atomic_ref_count_init (&doc->ref_count);
   doc->text = g_string_sized_new (size_hint + 16);
   doc->ops = g_array_sized_new (FALSE, FALSE, sizeof (SdRichOp), (guint) (size_hint / 8 + 16));
-  doc->links = g_array_new (FALSE, FALSE, sizeof (SdRichLink));
-  g_array_set_clear_func (doc->links, clear_link);
-  doc->images = g_array_new (FALSE, FALSE, sizeof (SdRichImage));
-  g_array_set_clear_func (doc->images, clear_image);
-  doc->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_rich_table_free);
-  doc->headings = g_array_new (FALSE, FALSE, sizeof (SdRichHeading));
-  g_array_set_clear_func (doc->headings, clear_heading);
 
   return doc;
+}
+
+static GArray *
+new_array (gsize          element_size,
+           GDestroyNotify clear)
+{
+  GArray *array = g_array_new (FALSE, FALSE, (guint) element_size);
+
+  g_array_set_clear_func (array, clear);
+
+  return array;
 }
 
 SdRichDoc *
@@ -130,10 +135,10 @@ sd_rich_doc_unref (SdRichDoc *doc)
 
   g_string_free (doc->text, TRUE);
   g_array_unref (doc->ops);
-  g_array_unref (doc->links);
-  g_array_unref (doc->images);
-  g_ptr_array_unref (doc->tables);
-  g_array_unref (doc->headings);
+  g_clear_pointer (&doc->links, g_array_unref);
+  g_clear_pointer (&doc->images, g_array_unref);
+  g_clear_pointer (&doc->tables, g_ptr_array_unref);
+  g_clear_pointer (&doc->headings, g_array_unref);
   g_clear_pointer (&doc->strings, g_ptr_array_unref);
   g_clear_pointer (&doc->string_index, g_hash_table_unref);
   g_clear_pointer (&doc->widgets, g_array_unref);
@@ -307,6 +312,8 @@ sd_rich_doc_link_start (SdRichDoc      *doc,
   link.broken = broken;
   link.start = doc->length;
   link.end = doc->length;
+  if (doc->links == NULL)
+    doc->links = new_array (sizeof (SdRichLink), clear_link);
   g_array_append_val (doc->links, link);
   doc->open_link = doc->links->len - 1;
 
@@ -348,7 +355,7 @@ sd_rich_doc_set_link_broken (SdRichDoc *doc,
                              gboolean   broken)
 {
   g_return_if_fail (doc != NULL);
-  g_return_if_fail (index < doc->links->len);
+  g_return_if_fail (index < sd_rich_doc_get_n_links (doc));
 
   g_array_index (doc->links, SdRichLink, index).broken = !!broken;
 }
@@ -383,6 +390,8 @@ sd_rich_doc_image_sized (SdRichDoc  *doc,
   image.indent_px = indent_px;
   image.width = MAX (width, 0);
   image.height = MAX (height, 0);
+  if (doc->images == NULL)
+    doc->images = new_array (sizeof (SdRichImage), clear_image);
   g_array_append_val (doc->images, image);
   append_object (doc, SD_RICH_OP_IMAGE, doc->images->len - 1, 0);
 
@@ -432,6 +441,8 @@ sd_rich_doc_table (SdRichDoc   *doc,
   g_return_if_fail (table != NULL);
 
   table->offset = doc->length;
+  if (doc->tables == NULL)
+    doc->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_rich_table_free);
   g_ptr_array_add (doc->tables, table);
   append_object (doc, SD_RICH_OP_TABLE, doc->tables->len - 1, 0);
 }
@@ -460,6 +471,8 @@ sd_rich_doc_heading (SdRichDoc  *doc,
   heading.text = g_strdup (text != NULL ? text : "");
   heading.slug = g_strdup (slug != NULL ? slug : "");
   heading.offset = doc->length;
+  if (doc->headings == NULL)
+    doc->headings = new_array (sizeof (SdRichHeading), clear_heading);
   g_array_append_val (doc->headings, heading);
 
   op = append_op (doc, SD_RICH_OP_HEADING_MARK);
@@ -693,7 +706,7 @@ sd_rich_doc_get_n_links (SdRichDoc *doc)
 {
   g_return_val_if_fail (doc != NULL, 0);
 
-  return doc->links->len;
+  return doc->links != NULL ? doc->links->len : 0;
 }
 
 const SdRichLink *
@@ -701,7 +714,7 @@ sd_rich_doc_get_link (SdRichDoc *doc,
                       guint      i)
 {
   g_return_val_if_fail (doc != NULL, NULL);
-  g_return_val_if_fail (i < doc->links->len, NULL);
+  g_return_val_if_fail (i < sd_rich_doc_get_n_links (doc), NULL);
 
   return &g_array_index (doc->links, SdRichLink, i);
 }
@@ -716,7 +729,7 @@ sd_rich_doc_find_link (SdRichDoc *doc,
 
   g_return_val_if_fail (doc != NULL, NULL);
 
-  hi = doc->links->len;
+  hi = sd_rich_doc_get_n_links (doc);
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
@@ -738,7 +751,7 @@ sd_rich_doc_get_n_images (SdRichDoc *doc)
 {
   g_return_val_if_fail (doc != NULL, 0);
 
-  return doc->images->len;
+  return doc->images != NULL ? doc->images->len : 0;
 }
 
 const SdRichImage *
@@ -746,7 +759,7 @@ sd_rich_doc_get_image (SdRichDoc *doc,
                        guint      i)
 {
   g_return_val_if_fail (doc != NULL, NULL);
-  g_return_val_if_fail (i < doc->images->len, NULL);
+  g_return_val_if_fail (i < sd_rich_doc_get_n_images (doc), NULL);
 
   return &g_array_index (doc->images, SdRichImage, i);
 }
@@ -756,7 +769,7 @@ sd_rich_doc_get_n_tables (SdRichDoc *doc)
 {
   g_return_val_if_fail (doc != NULL, 0);
 
-  return doc->tables->len;
+  return doc->tables != NULL ? doc->tables->len : 0;
 }
 
 const SdRichTable *
@@ -764,7 +777,7 @@ sd_rich_doc_get_table (SdRichDoc *doc,
                        guint      i)
 {
   g_return_val_if_fail (doc != NULL, NULL);
-  g_return_val_if_fail (i < doc->tables->len, NULL);
+  g_return_val_if_fail (i < sd_rich_doc_get_n_tables (doc), NULL);
 
   return g_ptr_array_index (doc->tables, i);
 }
@@ -774,7 +787,7 @@ sd_rich_doc_get_n_headings (SdRichDoc *doc)
 {
   g_return_val_if_fail (doc != NULL, 0);
 
-  return doc->headings->len;
+  return doc->headings != NULL ? doc->headings->len : 0;
 }
 
 const SdRichHeading *
@@ -782,7 +795,7 @@ sd_rich_doc_get_heading (SdRichDoc *doc,
                          guint      i)
 {
   g_return_val_if_fail (doc != NULL, NULL);
-  g_return_val_if_fail (i < doc->headings->len, NULL);
+  g_return_val_if_fail (i < sd_rich_doc_get_n_headings (doc), NULL);
 
   return &g_array_index (doc->headings, SdRichHeading, i);
 }
@@ -794,7 +807,7 @@ sd_rich_doc_find_heading (SdRichDoc  *doc,
   g_return_val_if_fail (doc != NULL, NULL);
   g_return_val_if_fail (slug != NULL, NULL);
 
-  for (guint i = 0; i < doc->headings->len; i++)
+  for (guint i = 0; i < sd_rich_doc_get_n_headings (doc); i++)
     {
       const SdRichHeading *heading = &g_array_index (doc->headings, SdRichHeading, i);
 
@@ -1662,26 +1675,36 @@ add_range (GArray     *ranges,
 static void
 merge_ranges (GArray *ranges)
 {
-  g_autoptr(GHashTable) last = g_hash_table_new (NULL, NULL);  /* tag → index + 1 */
+  /* The last kept range of each tag; a document uses a few dozen tags. */
+  g_autoptr(GArray) last = g_array_new (FALSE, FALSE, sizeof (TagRange *));
   guint n = 0;
 
   g_array_sort (ranges, compare_ranges);
 
   for (guint i = 0; i < ranges->len; i++)
     {
-      const TagRange *range = &g_array_index (ranges, TagRange, i);
-      guint prev = GPOINTER_TO_UINT (g_hash_table_lookup (last, range->tag));
+      TagRange range = g_array_index (ranges, TagRange, i);
+      TagRange *kept = &g_array_index (ranges, TagRange, n);
+      guint j;
 
-      if (prev > 0 && g_array_index (ranges, TagRange, prev - 1).end >= range->start)
+      for (j = 0; j < last->len; j++)
+        if (g_array_index (last, TagRange *, j)->tag == range.tag)
+          break;
+
+      if (j < last->len && g_array_index (last, TagRange *, j)->end >= range.start)
         {
-          TagRange *open = &g_array_index (ranges, TagRange, prev - 1);
+          TagRange *open = g_array_index (last, TagRange *, j);
 
-          open->end = MAX (open->end, range->end);
+          open->end = MAX (open->end, range.end);
           continue;
         }
 
-      g_array_index (ranges, TagRange, n) = *range;
-      g_hash_table_insert (last, range->tag, GUINT_TO_POINTER (++n));
+      *kept = range;
+      n++;
+      if (j < last->len)
+        g_array_index (last, TagRange *, j) = kept;
+      else
+        g_array_append_val (last, kept);
     }
 
   g_array_set_size (ranges, n);
@@ -2938,6 +2961,9 @@ on_cell_activate_link (GtkLabel   *label,
   return TRUE;
 }
 
+/* Cells up to this long do not wrap. */
+#define TABLE_NOWRAP_CHARS 24
+
 GtkWidget *
 sd_rich_text_create_table (const SdRichTable *table,
                            SdRichLinkFunc     activate,
@@ -2999,9 +3025,14 @@ sd_rich_text_create_table (const SdRichTable *table,
         gtk_label_set_justify (GTK_LABEL (label),
                                xalign == 0.5f ? GTK_JUSTIFY_CENTER :
                                xalign == 1.0f ? GTK_JUSTIFY_RIGHT : GTK_JUSTIFY_LEFT);
-        gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-        gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-        gtk_label_set_max_width_chars (GTK_LABEL (label), 50);
+        /* Measuring a wrapping label lays it out at several widths: short
+         * cells (most) do not wrap, a table too wide scrolls. */
+        if (cell != NULL && sd_rich_doc_get_length (cell) > TABLE_NOWRAP_CHARS)
+          {
+            gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+            gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+            gtk_label_set_max_width_chars (GTK_LABEL (label), 50);
+          }
         gtk_widget_set_hexpand (label, FALSE);
         gtk_widget_set_valign (label, GTK_ALIGN_FILL);
         gtk_label_set_yalign (GTK_LABEL (label), 0.0f);

@@ -17,8 +17,11 @@
 #define MIN_LINE_PX 12
 /* The narrowest text column a view asks for. */
 #define MIN_TEXT_WIDTH 120
-/* Time slices for freeing the children of a text shown before. */
+/* Time slices for freeing what the text shown before leaves behind, and
+ * from what length that text waits for them (freeing a short one is quick,
+ * and makes it go at once). */
 #define RETIRE_SLICE_USEC 4000
+#define RETIRE_MIN_CHARS 16384
 
 /* Table and rule widgets are created when their anchor comes near the
  * visible part (a note with a thousand tables would otherwise spend seconds
@@ -51,7 +54,7 @@ struct _SdRichView
   GtkAdjustment *vadj;
   char        *pending_slug;   /* a heading to place exactly once lines are measured */
   guint        place_id;
-  GPtrArray   *retired;        /* children of the text shown before, freed after the next frame */
+  GPtrArray   *retired;        /* the text shown before and its children, freed after the next frame */
   gulong       retire_handler;
   GdkFrameClock *retire_clock;
   guint        retire_id;
@@ -863,23 +866,23 @@ on_retire_after_paint (GdkFrameClock *clock,
     }
 }
 
-/* Keeps @widget (the caller's reference) until after the next frame: the
- * table widgets of a long text take milliseconds to free, and what the
- * view shows next cannot wait for that. */
+/* Keeps @object (the caller's reference) until after the next frame: the
+ * table widgets and the doc of a long text take milliseconds to free, and
+ * what the view shows next should not wait for that. */
 static void
 retire (SdRichView *self,
-        GtkWidget  *widget)
+        gpointer    object)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
   /* Not shown: no frame to wait for (nor, maybe, to come). */
   if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
-      g_object_unref (widget);
+      g_object_unref (object);
       return;
     }
 
-  g_ptr_array_add (self->retired, widget);
+  g_ptr_array_add (self->retired, object);
   if (self->retire_id != 0)
     return;
   if (self->retire_clock != clock)
@@ -1152,6 +1155,10 @@ sd_rich_view_set_text (SdRichView *self,
   self->text = text != NULL ? g_object_ref (text) : NULL;
 
   attach_buffer (self);
+  /* One still styling itself goes at once, which stops that. */
+  if (old != NULL && sd_rich_text_is_complete (old) &&
+      sd_rich_doc_get_length (sd_rich_text_get_doc (old)) >= RETIRE_MIN_CHARS)
+    retire (self, g_steal_pointer (&old));
   g_clear_object (&old);
 
   update_current_heading (self);
