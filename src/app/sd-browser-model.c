@@ -98,9 +98,12 @@ struct _SdBrowserModel
   guint           generation; /* counts changes of ids */
   GHashTable     *positions;  /* id -> position + 1, made when first needed */
   GHashTable     *live;       /* gint64* (the item's own id) -> SdBrowserItem, unowned */
-  GHashTable     *chunks;     /* chunk index -> GPtrArray of SdBrowseRow, NULL where gone */
+  GHashTable     *chunks;     /* chunk index -> GPtrArray of Line, NULL where gone */
   GQueue          recent;     /* chunk indexes, the last used first */
   guint           n_loaded;   /* rows read since the model was made */
+  /* For creation dates; looked up once, as GLib 2.74 reads the zone's file
+   * again each time it is asked for the local zone without TZ set. */
+  GTimeZone      *local;
 };
 
 static void sd_browser_model_list_model_init (GListModelInterface *iface);
@@ -162,9 +165,11 @@ sd_browser_item_get_row (SdBrowserItem *self)
 }
 
 static char *
-local_date (gint64 epoch_s)
+local_date (GTimeZone *zone,
+            gint64     epoch_s)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (epoch_s);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (epoch_s);
+  g_autoptr(GDateTime) time = utc != NULL ? g_date_time_to_timezone (utc, zone) : NULL;
 
   return time != NULL ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("");
 }
@@ -237,9 +242,10 @@ sd_browser_item_get_text (SdBrowserItem *self,
       return *slot;
     case SD_BROWSER_TEXT_CREATED:
       /* Ids are creation times in milliseconds, as in Anki. */
-      if (*slot == NULL)
-        *slot = local_date ((row->card_id != 0 ? row->card_id : row->note_id) / 1000);
-      return *slot;
+      if (*slot == NULL && self->model != NULL)
+        *slot = local_date (self->model->local,
+                            (row->card_id != 0 ? row->card_id : row->note_id) / 1000);
+      return *slot != NULL ? *slot : "";
     case SD_BROWSER_N_TEXTS:
     default:
       return "";
@@ -519,6 +525,7 @@ sd_browser_model_finalize (GObject *object)
   g_clear_pointer (&self->positions, g_hash_table_unref);
   g_clear_pointer (&self->ids, g_array_unref);
   g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->local, g_time_zone_unref);
   g_clear_object (&self->collection);
 
   G_OBJECT_CLASS (sd_browser_model_parent_class)->finalize (object);
@@ -542,6 +549,7 @@ sd_browser_model_init (SdBrowserModel *self)
   self->column = SD_BROWSE_COLUMN_CREATED;
   self->ascending = TRUE;
   g_queue_init (&self->recent);
+  self->local = g_time_zone_new_local ();
 }
 
 /* ---- public API ---------------------------------------------------------- */
