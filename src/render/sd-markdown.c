@@ -11,6 +11,7 @@
 #include <cmark.h>
 
 #include "sd-autocleanups.h"
+#include "sd-cmark-arena.h"
 
 /* Indentation in pixels (GtkTextView margins are pixels). */
 #define QUOTE_INDENT_PX   22
@@ -1316,7 +1317,7 @@ render_cell (Walker     *w,
              const char *text)
 {
   SdRichDoc *cell = sd_rich_doc_new ();
-  g_autoptr(cmark_node) root = NULL;
+  cmark_node *root;
   cmark_node *first;
   const guchar *p;
 
@@ -1334,7 +1335,8 @@ render_cell (Walker     *w,
       return cell;
     }
 
-  root = cmark_parse_document (text, strlen (text), CMARK_OPT_DEFAULT);
+  /* In the walk's arena. */
+  root = sd_cmark_arena_parse (text, strlen (text), CMARK_OPT_DEFAULT);
   first = root != NULL ? cmark_node_first_child (root) : NULL;
 
   if (first != NULL && cmark_node_get_type (first) == CMARK_NODE_PARAGRAPH &&
@@ -1938,8 +1940,9 @@ build_doc (const char  *text,
            const char  *base_dir,
            char       **front_matter)
 {
-  g_autoptr(cmark_node) root = NULL;
   g_autoptr(GHashTable) slugs = NULL;
+  cmark_node *root;
+  SdCmarkArena *arena;
   gsize body = 0;
   Walker w = { 0, };
 
@@ -1947,8 +1950,8 @@ build_doc (const char  *text,
   if (body == 0 && length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
     body = 3;
 
-  root = cmark_parse_document (text + body, length - body,
-                               CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS);
+  arena = sd_cmark_arena_push (length - body);
+  root = sd_cmark_arena_parse (text + body, length - body, CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS);
 
   slugs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w.doc = sd_rich_doc_new_sized (length - body);
@@ -1970,6 +1973,7 @@ build_doc (const char  *text,
     walk (&w, root);
 
   walker_clear (&w);
+  sd_cmark_arena_pop (arena);
 
   return w.doc;
 }
