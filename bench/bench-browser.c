@@ -323,7 +323,7 @@ main (int    argc,
 
   /* Open: from the call to the first frame on screen. */
   open_start = g_get_monotonic_time ();
-  bench.window = sd_browser_window_new (NULL, collection);
+  bench.window = sd_browser_window_new (NULL, collection, NULL);
   opened = g_get_monotonic_time ();
   gtk_window_present (GTK_WINDOW (bench.window));
   bench.waiting = TRUE;

@@ -170,7 +170,7 @@ fixture_setup (Fixture       *f,
     f->n_cards++;
   }
 
-  f->window = sd_browser_window_new (NULL, f->collection);
+  f->window = sd_browser_window_new (NULL, f->collection, NULL);
   gtk_window_present (GTK_WINDOW (f->window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
@@ -420,12 +420,12 @@ row_at (Fixture       *f,
   return sd_browser_item_get_row (*keep);
 }
 
-/* Whether a cell on screen shows @text. */
+/* Whether a cell of @window on screen shows @text. */
 static gboolean
-shows_cell (Fixture    *f,
-            const char *text)
+window_shows_cell (SdBrowserWindow *window,
+                   const char      *text)
 {
-  GtkWidget *view = GTK_WIDGET (sd_browser_window_get_column_view (f->window));
+  GtkWidget *view = GTK_WIDGET (sd_browser_window_get_column_view (window));
   GtkWidget *cell;
 
   for (guint i = 0; (cell = sd_test_find_widget (view, GTK_TYPE_INSCRIPTION, i)) != NULL; i++)
@@ -433,6 +433,13 @@ shows_cell (Fixture    *f,
         && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (cell)), text) == 0)
       return TRUE;
   return FALSE;
+}
+
+static gboolean
+shows_cell (Fixture    *f,
+            const char *text)
+{
+  return window_shows_cell (f->window, text);
 }
 
 /* ---- tests --------------------------------------------------------------- */
@@ -980,7 +987,7 @@ test_lazy (Fixture       *f,
   g_assert_true (sd_collection_commit (f->collection, &error));
   g_assert_no_error (error);
 
-  big = sd_browser_window_new (NULL, f->collection);
+  big = sd_browser_window_new (NULL, f->collection, NULL);
   gtk_window_present (GTK_WINDOW (big));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (big));
   sd_browser_window_set_search (big, "deck:Big");
@@ -991,6 +998,25 @@ test_lazy (Fixture       *f,
   loaded = sd_browser_model_get_n_loaded (SD_BROWSER_MODEL (model));
   g_test_message ("rows read for a 3000-row list: %u", loaded);
   g_assert_cmpuint (loaded, <, 600);
+
+  /* A jump far down (a dragged scroll bar) shows the rows there, read
+   * before the list binds them. */
+  {
+    GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (
+      GTK_SCROLLABLE (sd_browser_window_get_column_view (big)));
+    double row;
+
+    g_assert_false (window_shows_cell (big, "Item 02000"));
+    row = gtk_adjustment_get_upper (adjustment) / 3000;
+    gtk_adjustment_set_value (adjustment, 2000 * row);
+    sd_test_spin (100);
+    g_assert_true (window_shows_cell (big, "Item 02000"));
+    g_assert_true (window_shows_cell (big, "Item 02005"));
+    g_assert_false (window_shows_cell (big, "Item 00000"));
+    gtk_adjustment_set_value (adjustment, 0);
+    sd_test_spin (100);
+    loaded = sd_browser_model_get_n_loaded (SD_BROWSER_MODEL (model));
+  }
 
   /* A new order of the whole list reads no more than what is shown, and
    * the selected card stays selected. */
@@ -1021,6 +1047,127 @@ test_lazy (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (big));
 }
 
+/* The column of @view titled @title, and where it is. */
+static GtkColumnViewColumn *
+find_column (GtkColumnView *view,
+             const char    *title,
+             guint         *position)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        {
+          if (position != NULL)
+            *position = i;
+          return column;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static SdBrowserWindow *
+open_remembering (Fixture   *f,
+                  GSettings *settings)
+{
+  SdBrowserWindow *window = sd_browser_window_new (NULL, f->collection, settings);
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  sd_test_spin (50);
+  return window;
+}
+
+static void
+reset_layout (GSettings *settings)
+{
+  const char *keys[] = { "browser-columns", "browser-sort", "browser-notes-mode",
+                         "browser-show-preview", "browser-width", "browser-height",
+                         "browser-maximized" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+/* A browser opens as the last one was left: columns shown, moved and
+ * sized, its order, cards or notes, side panel and size. */
+static void
+test_remembered (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  SdBrowserWindow *window;
+  GtkColumnView *view;
+  gboolean ascending = TRUE;
+  gboolean preview = TRUE;
+  guint position;
+  int width, height;
+
+  reset_layout (settings);
+  window = open_remembering (f, settings);
+  view = sd_browser_window_get_column_view (window);
+  find_column (view, "Due", &position);
+  g_assert_cmpuint (position, >, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "columns.tags", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "columns.deck", NULL));
+  gtk_column_view_insert_column (view, 1, find_column (view, "Due", NULL));
+  gtk_column_view_column_set_fixed_width (find_column (view, "Interval", NULL), 123);
+  sd_browser_window_sort_by (window, SD_BROWSE_COLUMN_DUE, FALSE);
+  sd_browser_window_set_notes_mode (window, TRUE);
+  g_object_set (window, "show-preview", FALSE, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 500);
+  sd_test_spin (50);
+  gtk_window_destroy (GTK_WINDOW (window));
+  sd_test_spin (20);
+
+  window = open_remembering (f, settings);
+  view = sd_browser_window_get_column_view (window);
+  find_column (view, "Due", &position);
+  g_assert_cmpuint (position, ==, 1);
+  g_assert_true (gtk_column_view_column_get_visible (find_column (view, "Tags", NULL)));
+  g_assert_false (gtk_column_view_column_get_visible (find_column (view, "Deck", NULL)));
+  /* The Columns menu knows it is hidden: choosing it shows it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "columns.deck", NULL));
+  g_assert_true (gtk_column_view_column_get_visible (find_column (view, "Deck", NULL)));
+  g_assert_cmpint (gtk_column_view_column_get_fixed_width (find_column (view, "Interval", NULL)),
+                   ==, 123);
+  g_assert_cmpint (sd_browser_window_get_sort_column (window, &ascending), ==,
+                   SD_BROWSE_COLUMN_DUE);
+  g_assert_false (ascending);
+  g_assert_true (sd_browser_window_get_notes_mode (window));
+  g_object_get (window, "show-preview", &preview, NULL);
+  g_assert_false (preview);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 500);
+  /* It lists the notes, in that order. */
+  g_assert_cmpuint (sd_browser_window_get_n_rows (window), <, f->n_cards);
+  gtk_window_destroy (GTK_WINDOW (window));
+  sd_test_spin (20);
+
+  /* What another version saved: unknown columns are passed over, and an
+   * order no column can give is Anki's first. */
+  g_settings_set_value (settings, "browser-columns",
+                        g_variant_new_parsed ("[('bogus', true, 50), ('due', false, 10)]"));
+  g_settings_set (settings, "browser-sort", "(sb)", "tags", TRUE);
+  window = open_remembering (f, settings);
+  view = sd_browser_window_get_column_view (window);
+  find_column (view, "Due", &position);
+  g_assert_cmpuint (position, ==, 0);
+  g_assert_false (gtk_column_view_column_get_visible (find_column (view, "Due", NULL)));
+  /* Those it does not name are as they are at first. */
+  g_assert_true (gtk_column_view_column_get_visible (find_column (view, "Deck", NULL)));
+  g_assert_false (gtk_column_view_column_get_visible (find_column (view, "Tags", NULL)));
+  g_assert_cmpint (sd_browser_window_get_sort_column (window, &ascending), ==,
+                   SD_BROWSE_COLUMN_SORT_FIELD);
+  g_assert_true (ascending);
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_layout (settings);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1047,6 +1194,7 @@ main (int    argc,
   ADD ("open-source", test_open_source);
   ADD ("dark", test_dark);
   ADD ("lazy", test_lazy);
+  ADD ("remembered", test_remembered);
 #undef ADD
 
   return g_test_run ();

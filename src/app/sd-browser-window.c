@@ -114,6 +114,7 @@ struct _SdBrowserWindow
   AdwApplicationWindow  parent_instance;
 
   SdCollection         *collection;
+  GSettings            *settings;        /* where the layout is remembered */
   SdBrowserModel       *model;
   GtkMultiSelection    *selection;
   GtkColumnViewColumn  *columns[N_COLUMNS];
@@ -129,6 +130,7 @@ struct _SdBrowserWindow
   SdBrowseColumn        sort_column;
   gboolean              ascending;
   int                   probed;          /* the column a sorter probe reached */
+  int                   sorted_by;       /* Column, -1 for the first order */
   gboolean              clearing_sort;
   gboolean              show_preview;
   GQueue                cells;           /* every Cell of the table */
@@ -182,6 +184,7 @@ G_DEFINE_FINAL_TYPE (SdBrowserWindow, sd_browser_window, ADW_TYPE_APPLICATION_WI
 enum {
   PROP_0,
   PROP_COLLECTION,
+  PROP_SETTINGS,
   PROP_NOTES_MODE,
   PROP_SHOW_PREVIEW,
   N_PROPS
@@ -494,6 +497,7 @@ sort_changed_cb (SdBrowserWindow *self)
   self->probed = -1;
   /* Two different objects: a sorter calls nothing to compare one with itself. */
   ordering = gtk_sorter_compare (self->sorter, self, self->model);
+  self->sorted_by = self->probed;
   if (self->probed < 0)
     {
       self->sort_column = SD_BROWSE_COLUMN_SORT_FIELD;
@@ -1908,6 +1912,158 @@ update_column_titles (SdBrowserWindow *self)
     }
 }
 
+/* ---- remembered layout --------------------------------------------------- */
+
+/* The user's columns (order, shown, width), order, mode, side panel and
+ * window size, as Anki's browser keeps them between runs. */
+
+static int
+column_by_id (const char *id)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (g_strcmp0 (column_info[i].id, id) == 0)
+      return i;
+  return -1;
+}
+
+static int
+column_index (SdBrowserWindow     *self,
+              GtkColumnViewColumn *column)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (self->columns[i] == column)
+      return i;
+  g_return_val_if_reached (COL_SORT_FIELD);
+}
+
+static void
+restore_column (SdBrowserWindow *self,
+                Column           index,
+                guint            position,
+                gboolean         shown,
+                int              width)
+{
+  GtkColumnViewColumn *column = self->columns[index];
+
+  /* Moves it when it is in the view already. */
+  gtk_column_view_insert_column (self->column_view, position, column);
+  if (width > 0 && gtk_column_view_column_get_resizable (column))
+    {
+      if (gtk_column_view_column_get_visible (column))
+        gtk_column_view_column_set_fixed_width (column, width);
+      else
+        g_object_set_data (G_OBJECT (column), "sd-width", GINT_TO_POINTER (width));
+    }
+  /* The state column has no menu item: it is always shown. */
+  if (column_info[index].title != NULL)
+    g_action_group_change_action_state (G_ACTION_GROUP (self->column_actions),
+                                        column_info[index].id,
+                                        g_variant_new_boolean (shown));
+}
+
+static void
+restore_layout (SdBrowserWindow *self)
+{
+  g_autoptr(GVariant) saved = NULL;
+  gboolean placed[N_COLUMNS] = { FALSE, };
+  GVariantIter iter;
+  const char *id;
+  gboolean shown;
+  int width;
+  guint position = 0;
+
+  if (self->settings == NULL)
+    return;
+
+  /* Columns this version does not know are passed over; those the saved
+   * list lacks keep their place after the ones it names. */
+  saved = g_settings_get_value (self->settings, "browser-columns");
+  g_variant_iter_init (&iter, saved);
+  while (g_variant_iter_next (&iter, "(&sbi)", &id, &shown, &width))
+    {
+      int index = column_by_id (id);
+
+      if (index < 0 || placed[index])
+        continue;
+      placed[index] = TRUE;
+      restore_column (self, index, position++, shown, width);
+    }
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "browser-width"),
+                               g_settings_get_int (self->settings, "browser-height"));
+  if (g_settings_get_boolean (self->settings, "browser-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  sd_browser_window_set_notes_mode (self, g_settings_get_boolean (self->settings,
+                                                                  "browser-notes-mode"));
+  g_object_set (self, "show-preview",
+                g_settings_get_boolean (self->settings, "browser-show-preview"), NULL);
+}
+
+/* The order the window opens in: the one last chosen, or Anki's first
+ * (by the sort field). Sorting runs the first search. */
+static void
+restore_sort (SdBrowserWindow *self)
+{
+  g_autofree char *id = NULL;
+  gboolean descending = FALSE;
+  int index = -1;
+
+  if (self->settings != NULL)
+    {
+      g_settings_get (self->settings, "browser-sort", "(sb)", &id, &descending);
+      index = column_by_id (id);
+    }
+  if (index < 0 || column_info[index].sort < 0)
+    {
+      index = COL_SORT_FIELD;
+      descending = FALSE;
+    }
+  gtk_column_view_sort_by_column (self->column_view, self->columns[index],
+                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+}
+
+static void
+save_layout (SdBrowserWindow *self)
+{
+  GListModel *columns;
+  GVariantBuilder builder;
+  int width, height;
+
+  if (self->settings == NULL || self->column_view == NULL)
+    return;
+
+  columns = gtk_column_view_get_columns (self->column_view);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sbi)"));
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      gboolean shown = gtk_column_view_column_get_visible (column);
+      int fixed = shown ? gtk_column_view_column_get_fixed_width (column)
+                        : GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "sd-width"));
+
+      g_variant_builder_add (&builder, "(sbi)", column_info[column_index (self, column)].id,
+                             shown, fixed > 0 ? fixed : -1);
+    }
+
+  g_settings_delay (self->settings);
+  g_settings_set_value (self->settings, "browser-columns", g_variant_builder_end (&builder));
+  g_settings_set (self->settings, "browser-sort", "(sb)",
+                  column_info[self->sorted_by >= 0 ? self->sorted_by : COL_SORT_FIELD].id,
+                  self->sorted_by >= 0 && !self->ascending);
+  g_settings_set_boolean (self->settings, "browser-notes-mode", self->notes);
+  g_settings_set_boolean (self->settings, "browser-show-preview", self->show_preview);
+  g_settings_set_boolean (self->settings, "browser-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      g_settings_set_int (self->settings, "browser-width", MAX (width, 640));
+      g_settings_set_int (self->settings, "browser-height", MAX (height, 360));
+    }
+  g_settings_apply (self->settings);
+}
+
 /* ---- GObject ------------------------------------------------------------- */
 
 static void
@@ -1919,6 +2075,8 @@ sd_browser_window_constructed (GObject *object)
 
   g_return_if_fail (SD_IS_COLLECTION (self->collection));
 
+  /* Before there is a model: the notes mode it restores searches nothing. */
+  restore_layout (self);
   self->model = sd_browser_model_new (self->collection);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
   g_signal_connect_object (self->selection, "selection-changed",
@@ -1932,8 +2090,7 @@ sd_browser_window_constructed (GObject *object)
   self->sorter = g_object_ref (gtk_column_view_get_sorter (self->column_view));
   self->sort_changed_id = g_signal_connect_swapped (self->sorter, "changed",
                                                    G_CALLBACK (sort_changed_cb), self);
-  gtk_column_view_sort_by_column (self->column_view, self->columns[COL_SORT_FIELD],
-                                  GTK_SORT_ASCENDING);
+  restore_sort (self);
 }
 
 static void
@@ -1941,6 +2098,8 @@ sd_browser_window_dispose (GObject *object)
 {
   SdBrowserWindow *self = SD_BROWSER_WINDOW (object);
 
+  save_layout (self);
+  g_clear_object (&self->settings);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->preview_id, g_source_remove);
@@ -2002,6 +2161,9 @@ sd_browser_window_get_property (GObject    *object,
     case PROP_COLLECTION:
       g_value_set_object (value, self->collection);
       break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
     case PROP_NOTES_MODE:
       g_value_set_boolean (value, self->notes);
       break;
@@ -2025,6 +2187,9 @@ sd_browser_window_set_property (GObject      *object,
     {
     case PROP_COLLECTION:
       self->collection = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
       break;
     case PROP_NOTES_MODE:
       sd_browser_window_set_notes_mode (self, g_value_get_boolean (value));
@@ -2081,6 +2246,9 @@ sd_browser_window_class_init (SdBrowserWindowClass *klass)
 
   properties[PROP_COLLECTION] =
     g_param_spec_object ("collection", NULL, NULL, SD_TYPE_COLLECTION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_NOTES_MODE] =
     g_param_spec_boolean ("notes-mode", NULL, NULL, FALSE,
@@ -2195,6 +2363,7 @@ sd_browser_window_init (SdBrowserWindow *self)
   self->query = g_strdup ("");
   self->sort_column = SD_BROWSE_COLUMN_SORT_FIELD;
   self->ascending = TRUE;
+  self->sorted_by = -1;
   self->show_preview = TRUE;
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_browse_undo_free);
   self->cancellable = g_cancellable_new ();
@@ -2218,19 +2387,24 @@ sd_browser_window_init (SdBrowserWindow *self)
 /**
  * sd_browser_window_new:
  * @app: (nullable): the application
+ * @settings: (nullable): where the window's layout is kept between runs
  *
- * Opens on every card of @collection, sorted by the sort field.
+ * Opens on every card of @collection, sorted by the sort field unless
+ * @settings remember another order.
  */
 SdBrowserWindow *
 sd_browser_window_new (GtkApplication *app,
-                       SdCollection   *collection)
+                       SdCollection   *collection,
+                       GSettings      *settings)
 {
   g_return_val_if_fail (app == NULL || GTK_IS_APPLICATION (app), NULL);
   g_return_val_if_fail (SD_IS_COLLECTION (collection), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
 
   return g_object_new (SD_TYPE_BROWSER_WINDOW,
                        "application", app,
                        "collection", collection,
+                       "settings", settings,
                        NULL);
 }
 

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SdBrowserWindow, sd_browser_window, SD, BROWSER_WINDOW, AdwApplicationWindow)
 
 SdBrowserWindow   *sd_browser_window_new            (GtkApplication  *app,
-                                                     SdCollection    *collection);
+                                                     SdCollection    *collection,
+                                                     GSettings       *settings);
 SdCollection      *sd_browser_window_get_collection (SdBrowserWindow *self);
 void               sd_browser_window_set_search     (SdBrowserWindow *self,
                                                      const char      *query);

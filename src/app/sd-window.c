@@ -607,7 +607,7 @@ browse_action (GtkWidget  *widget,
   if (self->browser == NULL)
     {
       self->browser = GTK_WINDOW (sd_browser_window_new (gtk_window_get_application (GTK_WINDOW (self)),
-                                                         self->collection));
+                                                         self->collection, self->settings));
       g_object_add_weak_pointer (G_OBJECT (self->browser), (gpointer *) &self->browser);
       g_signal_connect_object (self->browser, "open-source",
                                G_CALLBACK (browser_open_source_cb), self, G_CONNECT_SWAPPED);
