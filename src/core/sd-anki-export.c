@@ -25,6 +25,7 @@
 #include "sd-note.h"
 #include "sd-notetype.h"
 #include "sd-preset.h"
+#include "sd-progress-relay.h"
 #include "sd-template.h"
 
 G_DEFINE_QUARK (sd-anki-export-error-quark, sd_anki_export_error)
@@ -2525,11 +2526,8 @@ typedef struct
   char                *db_path;
   char                *path;
   SdAnkiExportOptions  options;
-  SdExportProgress     progress;
-  gpointer             progress_data;
-  GMainContext        *context;
+  SdProgressRelay     *relay;         /* NULL without a progress callback */
   SdExportStats        stats;
-  gint64               last_report;   /* monotonic µs */
 } AsyncData;
 
 static void
@@ -2537,47 +2535,8 @@ async_data_free (AsyncData *data)
 {
   g_free (data->db_path);
   g_free (data->path);
-  g_clear_pointer (&data->context, g_main_context_unref);
+  g_clear_pointer (&data->relay, sd_progress_relay_free);
   g_free (data);
-}
-
-typedef struct
-{
-  SdExportProgress progress;
-  gpointer         progress_data;
-  guint64          done;
-  guint64          total;
-} ProgressReport;
-
-static gboolean
-deliver_progress (gpointer user_data)
-{
-  ProgressReport *report = user_data;
-
-  report->progress (report->done, report->total, report->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-forward_progress (guint64  done,
-                  guint64  total,
-                  gpointer user_data)
-{
-  AsyncData *data = user_data;
-  gint64 now = g_get_monotonic_time ();
-  ProgressReport *report;
-
-  /* At most twenty reports a second, and always the first and last. */
-  if (done != 0 && done != total && now - data->last_report < G_USEC_PER_SEC / 20)
-    return;
-  data->last_report = now;
-
-  report = g_new (ProgressReport, 1);
-  report->progress = data->progress;
-  report->progress_data = data->progress_data;
-  report->done = done;
-  report->total = total;
-  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_progress, report, g_free);
 }
 
 static void
@@ -2594,7 +2553,7 @@ export_thread (GTask        *task,
   own = sd_collection_open (data->db_path, &error);
   if (own == NULL
       || !sd_anki_export_package (own, data->path, &data->options,
-                                  data->progress ? forward_progress : NULL, data,
+                                  data->relay != NULL ? sd_progress_relay_report : NULL, data->relay,
                                   cancellable, &data->stats, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -2638,9 +2597,8 @@ sd_anki_export_async (SdCollection               *collection,
     data->options = *options;
   else
     sd_anki_export_options_init (&data->options);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->context = g_main_context_ref_thread_default ();
+  if (progress != NULL)
+    data->relay = sd_progress_relay_new (progress, progress_data);
 
   task = g_task_new (collection, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_anki_export_async);

@@ -26,6 +26,7 @@
 #include "sd-note.h"
 #include "sd-notetype.h"
 #include "sd-preset.h"
+#include "sd-progress-relay.h"
 #include "sd-protobuf.h"
 #include "sd-revlog.h"
 
@@ -3876,13 +3877,10 @@ sd_anki_import_file (SdCollection      *collection,
 
 typedef struct
 {
-  char             *db_path;
-  char             *path;
-  SdImportProgress  progress;
-  gpointer          progress_data;
-  GMainContext     *context;
-  SdImportStats     stats;
-  gint64            last_report;   /* monotonic µs */
+  char            *db_path;
+  char            *path;
+  SdProgressRelay *relay;         /* NULL without a progress callback */
+  SdImportStats    stats;
 } AsyncData;
 
 static void
@@ -3890,47 +3888,8 @@ async_data_free (AsyncData *data)
 {
   g_free (data->db_path);
   g_free (data->path);
-  g_clear_pointer (&data->context, g_main_context_unref);
+  g_clear_pointer (&data->relay, sd_progress_relay_free);
   g_free (data);
-}
-
-typedef struct
-{
-  SdImportProgress progress;
-  gpointer         progress_data;
-  guint64          done;
-  guint64          total;
-} ProgressReport;
-
-static gboolean
-deliver_progress (gpointer user_data)
-{
-  ProgressReport *report = user_data;
-
-  report->progress (report->done, report->total, report->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-forward_progress (guint64  done,
-                  guint64  total,
-                  gpointer user_data)
-{
-  AsyncData *data = user_data;
-  gint64 now = g_get_monotonic_time ();
-  ProgressReport *report;
-
-  /* At most twenty reports a second, and always the first and last. */
-  if (done != 0 && done != total && now - data->last_report < G_USEC_PER_SEC / 20)
-    return;
-  data->last_report = now;
-
-  report = g_new (ProgressReport, 1);
-  report->progress = data->progress;
-  report->progress_data = data->progress_data;
-  report->done = done;
-  report->total = total;
-  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_progress, report, g_free);
 }
 
 static void
@@ -3946,7 +3905,8 @@ import_thread (GTask        *task,
   /* The worker's own connection; the caller's stays usable meanwhile. */
   own = sd_collection_open (data->db_path, &error);
   if (own == NULL
-      || !sd_anki_import_file (own, data->path, data->progress ? forward_progress : NULL, data,
+      || !sd_anki_import_file (own, data->path,
+                               data->relay != NULL ? sd_progress_relay_report : NULL, data->relay,
                                cancellable, &data->stats, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -3984,9 +3944,8 @@ sd_anki_import_async (SdCollection        *collection,
   data = g_new0 (AsyncData, 1);
   data->db_path = g_strdup (sd_collection_get_path (collection));
   data->path = g_strdup (path);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->context = g_main_context_ref_thread_default ();
+  if (progress != NULL)
+    data->relay = sd_progress_relay_new (progress, progress_data);
 
   task = g_task_new (collection, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_anki_import_async);
