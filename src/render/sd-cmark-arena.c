@@ -42,11 +42,14 @@ typedef struct
 #define CHUNK_DATA(chunk) ((guint8 *) (chunk) + ARENA_ALIGN (sizeof (ArenaChunk)))
 
 static GPrivate current_arena;
-/* The first chunk of the thread's last arena, zeroed again for the next
- * parse: new memory costs a page fault per page on first touch. */
+/* The largest chunk of the thread's last arena, zeroed again for the next
+ * parse: new memory costs a page fault per page on first touch. Only
+ * chunks of notes up to about 128 KB are kept, the ones opened while the
+ * user waits for the next frame: longer notes are parsed in worker
+ * threads, and each of those would hold its chunk for its whole life. */
 static GPrivate spare_chunk = G_PRIVATE_INIT (g_free);
 
-#define SPARE_CHUNK_MAX (4 * 1024 * 1024)
+#define SPARE_CHUNK_MAX (1024 * 1024)
 
 static void *
 arena_alloc (SdCmarkArena *arena,
