@@ -53,7 +53,7 @@ static const ColumnInfo column_info[N_COLUMNS] = {
                      SD_BROWSER_TEXT_TEMPLATE },
   [COL_DECK] = { "deck", N_("Deck"), N_("Deck"), SD_BROWSE_COLUMN_DECK, FALSE, TRUE, 150,
                  SD_BROWSER_TEXT_DECK },
-  [COL_DUE] = { "due", N_("Due"), N_("Due"), SD_BROWSE_COLUMN_DUE, TRUE, TRUE, 104,
+  [COL_DUE] = { "due", N_("Due"), N_("Due"), SD_BROWSE_COLUMN_DUE, TRUE, TRUE, 120,
                 SD_BROWSER_TEXT_DUE },
   [COL_INTERVAL] = { "interval", N_("Interval"), N_("Interval"), SD_BROWSE_COLUMN_INTERVAL,
                      TRUE, TRUE, 80, SD_BROWSER_TEXT_INTERVAL },
