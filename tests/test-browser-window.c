@@ -22,6 +22,7 @@
 #include "sd-note.h"
 #include "sd-notetype.h"
 #include "sd-revlog.h"
+#include "sd-search.h"
 #include "sd-test-gtk.h"
 #include "sd-test-utils.h"
 
@@ -1047,6 +1048,78 @@ test_lazy (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (big));
 }
 
+static void
+search_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Runs a search of @model in its worker, returning its result unfinished. */
+static GAsyncResult *
+search_in_worker (SdBrowserModel *model,
+                  const char     *query,
+                  GCancellable   *cancellable)
+{
+  GAsyncResult *result = NULL;
+
+  sd_browser_model_search_async (model, FALSE, query, SD_BROWSE_COLUMN_SORT_FIELD, TRUE,
+                                 cancellable, search_done_cb, &result);
+  if (cancellable != NULL)
+    g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return result;
+}
+
+/* Searches typed in the browser run in a worker thread on a connection of
+ * their own: the list changes when one is finished, never for a cancelled
+ * or malformed one, and the worker sees what the main connection wrote. */
+static void
+test_search_async (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(SdBrowserModel) model = sd_browser_model_new (f->collection);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) french = NULL;
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(GAsyncResult) malformed = NULL;
+  g_autoptr(GAsyncResult) again = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *list = G_LIST_MODEL (model);
+
+  g_assert_true (sd_browser_model_search (model, FALSE, "", SD_BROWSE_COLUMN_SORT_FIELD, TRUE,
+                                          &error));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, f->n_cards);
+
+  french = search_in_worker (model, "deck:French", NULL);
+  cancelled = search_in_worker (model, "deck:History", cancellable);
+  malformed = search_in_worker (model, "deck:French (is:new", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, f->n_cards);
+
+  g_assert_false (sd_browser_model_search_finish (model, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, f->n_cards);
+
+  g_assert_true (sd_browser_model_search_finish (model, french, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
+
+  g_assert_false (sd_browser_model_search_finish (model, malformed, &error));
+  g_assert_error (error, SD_SEARCH_ERROR, SD_SEARCH_ERROR_SYNTAX);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
+
+  add_note (f, "French", SD_STOCK_BASIC, "le pain", "the bread", "lang::fr food");
+  again = search_in_worker (model, "deck:French", NULL);
+  g_assert_true (sd_browser_model_search_finish (model, again, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 5);
+}
+
 /* The column of @view titled @title, and where it is. */
 static GtkColumnViewColumn *
 find_column (GtkColumnView *view,
@@ -1195,6 +1268,7 @@ main (int    argc,
   ADD ("dark", test_dark);
   ADD ("lazy", test_lazy);
   ADD ("remembered", test_remembered);
+  ADD ("search-async", test_search_async);
 #undef ADD
 
   return g_test_run ();

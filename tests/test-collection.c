@@ -305,6 +305,31 @@ test_upgrade_from_v1 (void)
   sd_test_rm_rf (dir);
 }
 
+/* A reader sees what the collection committed and cannot write. */
+static void
+test_reader (void)
+{
+  g_autofree char *dir = sd_test_make_dir ();
+  g_autoptr(SdCollection) collection = sd_test_open_collection (dir);
+  g_autoptr(SdCollection) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+
+  reader = sd_collection_open_reader (collection, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_collection_get_path (reader), ==, sd_collection_get_path (collection));
+
+  g_assert_true (sd_collection_set_config (collection, "seen", "yes", &error));
+  value = sd_collection_get_config (reader, "seen");
+  g_assert_cmpstr (value, ==, "yes");
+
+  g_assert_false (sd_collection_set_config (reader, "written", "no", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_null (sd_collection_get_config (collection, "written"));
+  g_assert_cmpint (sd_collection_scalar (reader, "PRAGMA mmap_size", -1), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -319,6 +344,7 @@ main (int    argc,
   g_test_add_func ("/studydeck/collection/refuse-newer", test_refuse_newer);
   g_test_add_func ("/studydeck/collection/refuse-directory", test_refuse_directory);
   g_test_add_func ("/studydeck/collection/nested-transactions", test_nested_transactions);
+  g_test_add_func ("/studydeck/collection/reader", test_reader);
   g_test_add_func ("/studydeck/collection/upgrade-from-v1", test_upgrade_from_v1);
 
   return g_test_run ();

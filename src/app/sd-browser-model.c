@@ -104,6 +104,11 @@ struct _SdBrowserModel
   /* For creation dates; looked up once, as GLib 2.74 reads the zone's file
    * again each time it is asked for the local zone without TZ set. */
   GTimeZone      *local;
+
+  /* Searches run in worker threads on a connection of their own, opened
+   * by the first; one at a time. */
+  GMutex          reader_lock;
+  SdCollection   *reader;
 };
 
 static void sd_browser_model_list_model_init (GListModelInterface *iface);
@@ -526,6 +531,8 @@ sd_browser_model_finalize (GObject *object)
   g_clear_pointer (&self->ids, g_array_unref);
   g_clear_pointer (&self->query, g_free);
   g_clear_pointer (&self->local, g_time_zone_unref);
+  g_clear_object (&self->reader);
+  g_mutex_clear (&self->reader_lock);
   g_clear_object (&self->collection);
 
   G_OBJECT_CLASS (sd_browser_model_parent_class)->finalize (object);
@@ -550,6 +557,7 @@ sd_browser_model_init (SdBrowserModel *self)
   self->ascending = TRUE;
   g_queue_init (&self->recent);
   self->local = g_time_zone_new_local ();
+  g_mutex_init (&self->reader_lock);
 }
 
 /* ---- public API ---------------------------------------------------------- */
@@ -630,22 +638,16 @@ replace_ids (SdBrowserModel *self,
     g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
 }
 
-static gboolean
-run (SdBrowserModel  *self,
-     gboolean         reread,
-     gboolean         notes,
-     const char      *query,
-     SdBrowseColumn   column,
-     gboolean         ascending,
-     GError         **error)
+/* Lists @ids, found by @query. */
+static void
+apply (SdBrowserModel  *self,
+       gboolean         reread,
+       gboolean         notes,
+       const char      *query,
+       SdBrowseColumn   column,
+       gboolean         ascending,
+       GArray          *ids)
 {
-  g_autoptr(GArray) ids = NULL;
-
-  ids = notes ? sd_browse_notes (self->collection, query, column, ascending, error)
-              : sd_browse_cards (self->collection, query, column, ascending, error);
-  if (ids == NULL)
-    return FALSE;
-
   clear_chunks (self);
   if (notes != self->notes)
     {
@@ -668,7 +670,77 @@ run (SdBrowserModel  *self,
   if (reread)
     reread_live_items (self);
   replace_ids (self, ids);
+}
+
+static GArray *
+find_ids (SdCollection    *collection,
+          gboolean         notes,
+          const char      *query,
+          SdBrowseColumn   column,
+          gboolean         ascending,
+          GError         **error)
+{
+  return notes ? sd_browse_notes (collection, query, column, ascending, error)
+               : sd_browse_cards (collection, query, column, ascending, error);
+}
+
+static gboolean
+run (SdBrowserModel  *self,
+     gboolean         reread,
+     gboolean         notes,
+     const char      *query,
+     SdBrowseColumn   column,
+     gboolean         ascending,
+     GError         **error)
+{
+  g_autoptr(GArray) ids = find_ids (self->collection, notes, query, column, ascending, error);
+
+  if (ids == NULL)
+    return FALSE;
+  apply (self, reread, notes, query, column, ascending, ids);
   return TRUE;
+}
+
+typedef struct
+{
+  gboolean        notes;
+  char           *query;
+  SdBrowseColumn  column;
+  gboolean        ascending;
+} Search;
+
+static void
+search_free (Search *search)
+{
+  g_free (search->query);
+  g_free (search);
+}
+
+static void
+search_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SdBrowserModel *self = source_object;
+  Search *search = task_data;
+  g_autoptr(GError) error = NULL;
+  GArray *ids = NULL;
+
+  g_mutex_lock (&self->reader_lock);
+  if (self->reader == NULL)
+    self->reader = sd_collection_open_reader (self->collection, &error);
+  if (self->reader != NULL && !g_cancellable_is_cancelled (cancellable))
+    ids = find_ids (self->reader, search->notes, search->query, search->column,
+                    search->ascending, &error);
+  g_mutex_unlock (&self->reader_lock);
+
+  if (ids != NULL)
+    g_task_return_pointer (task, ids, (GDestroyNotify) g_array_unref);
+  else if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_error_if_cancelled (task);
 }
 
 /**
@@ -691,6 +763,68 @@ sd_browser_model_search (SdBrowserModel  *self,
   g_return_val_if_fail (query != NULL, FALSE);
 
   return run (self, FALSE, notes, query, column, ascending, error);
+}
+
+/**
+ * sd_browser_model_search_async:
+ * @cancellable: (nullable): a search cancelled before it ends changes
+ *   nothing
+ *
+ * Finds what @query finds, sorted by @column, in a worker thread (with a
+ * connection of its own: the main one stays free to read rows); the list
+ * changes when sd_browser_model_search_finish() is called.
+ */
+void
+sd_browser_model_search_async (SdBrowserModel      *self,
+                               gboolean             notes,
+                               const char          *query,
+                               SdBrowseColumn       column,
+                               gboolean             ascending,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Search *search;
+
+  g_return_if_fail (SD_IS_BROWSER_MODEL (self));
+  g_return_if_fail (query != NULL);
+
+  search = g_new0 (Search, 1);
+  search->notes = notes;
+  search->query = g_strdup (query);
+  search->column = column;
+  search->ascending = ascending;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_browser_model_search_async);
+  g_task_set_task_data (task, search, (GDestroyNotify) search_free);
+  g_task_run_in_thread (task, search_thread);
+}
+
+/**
+ * sd_browser_model_search_finish:
+ *
+ * Lists what the search found. A malformed search (%SD_SEARCH_ERROR) or a
+ * cancelled one (%G_IO_ERROR_CANCELLED) leaves the list as it was.
+ *
+ * Returns: %TRUE when the list shows the search
+ */
+gboolean
+sd_browser_model_search_finish (SdBrowserModel  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_autoptr(GArray) ids = NULL;
+  Search *search;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  ids = g_task_propagate_pointer (G_TASK (result), error);
+  if (ids == NULL)
+    return FALSE;
+  search = g_task_get_task_data (G_TASK (result));
+  apply (self, FALSE, search->notes, search->query, search->column, search->ascending, ids);
+  return TRUE;
 }
 
 /**

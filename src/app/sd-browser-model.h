@@ -50,6 +50,17 @@ gboolean           sd_browser_model_search       (SdBrowserModel  *self,
                                                   SdBrowseColumn   column,
                                                   gboolean         ascending,
                                                   GError         **error);
+void               sd_browser_model_search_async (SdBrowserModel      *self,
+                                                  gboolean             notes,
+                                                  const char          *query,
+                                                  SdBrowseColumn       column,
+                                                  gboolean             ascending,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean           sd_browser_model_search_finish (SdBrowserModel  *self,
+                                                   GAsyncResult    *result,
+                                                   GError         **error);
 gboolean           sd_browser_model_refresh      (SdBrowserModel  *self,
                                                   GError         **error);
 gboolean           sd_browser_model_get_notes    (SdBrowserModel  *self);

@@ -55,6 +55,7 @@ struct _SdBrowserWindow
   int                   sorted_by;       /* Column, -1 for the first order */
   gboolean              clearing_sort;
   gboolean              show_preview;
+  GCancellable         *typed_search;    /* the search being typed, while it runs */
   GQueue                cells;           /* every Cell of the table */
   guint                 top_row;         /* at the top of the view */
 

@@ -317,31 +317,15 @@ typedef enum
   SHOW_SELECTION,   /* the order changed: follow the selected row */
 } ScrollMode;
 
-static gboolean
-run_search (SdBrowserWindow *self,
-            gboolean         refresh,
-            ScrollMode       scroll)
+/* After the list changed: the rows selected before (@keep) stay
+ * selected, and the view follows them or stays where it was (@value). */
+static void
+show_results (SdBrowserWindow *self,
+              gboolean         refresh,
+              ScrollMode       scroll,
+              GArray          *keep,
+              double           value)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) keep = NULL;
-  double value = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller));
-  gboolean ok;
-
-  if (self->model == NULL)
-    return FALSE;
-
-  keep = selected_ids (self);
-  ok = refresh ? sd_browser_model_refresh (self->model, &error)
-               : sd_browser_model_search (self->model, self->notes, self->query,
-                                          self->sort_column, self->ascending, &error);
-  if (!ok)
-    {
-      if (refresh)
-        _sd_browser_window_toast (self, error->message);
-      else
-        show_error (self, error->message);
-      return FALSE;
-    }
   if (refresh)
     update_cells (self);
   else
@@ -355,6 +339,88 @@ run_search (SdBrowserWindow *self,
     scroll_to_selection (self);
   else
     keep_scroll (self, value);
+}
+
+static void
+cancel_typed_search (SdBrowserWindow *self)
+{
+  if (self->typed_search != NULL)
+    g_cancellable_cancel (self->typed_search);
+  g_clear_object (&self->typed_search);
+}
+
+static void
+typed_search_done_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(SdBrowserWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keep = NULL;
+  double value;
+
+  /* Another search, a new order or the window's end came first. */
+  if (g_task_get_cancellable (G_TASK (result)) != self->typed_search)
+    {
+      sd_browser_model_search_finish (SD_BROWSER_MODEL (source), result, NULL);
+      return;
+    }
+  g_clear_object (&self->typed_search);
+
+  keep = selected_ids (self);
+  value = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller));
+  if (!sd_browser_model_search_finish (SD_BROWSER_MODEL (source), result, &error))
+    show_error (self, error->message);
+  else
+    show_results (self, FALSE, SHOW_SELECTION, keep, value);
+}
+
+/* Typing searches in a worker thread, the newest search only: the entry
+ * takes keys while a hundred thousand cards are searched. */
+static void
+start_typed_search (SdBrowserWindow *self)
+{
+  cancel_typed_search (self);
+  self->typed_search = g_cancellable_new ();
+  sd_browser_model_search_async (self->model, self->notes, self->query, self->sort_column,
+                                 self->ascending, self->typed_search, typed_search_done_cb,
+                                 g_object_ref (self));
+}
+
+static gboolean
+run_search (SdBrowserWindow *self,
+            gboolean         refresh,
+            ScrollMode       scroll)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keep = NULL;
+  double value = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller));
+  gboolean typing = self->typed_search != NULL;
+  gboolean ok;
+
+  if (self->model == NULL)
+    return FALSE;
+
+  /* A new order or mode runs the query typed last: a search still
+   * running for it would only bring the old order back. */
+  if (!refresh)
+    cancel_typed_search (self);
+  keep = selected_ids (self);
+  ok = refresh ? sd_browser_model_refresh (self->model, &error)
+               : sd_browser_model_search (self->model, self->notes, self->query,
+                                          self->sort_column, self->ascending, &error);
+  /* One running while the collection changed may have read it before. */
+  if (refresh && typing)
+    start_typed_search (self);
+  if (!ok)
+    {
+      if (refresh)
+        _sd_browser_window_toast (self, error->message);
+      else
+        show_error (self, error->message);
+      return FALSE;
+    }
+  show_results (self, refresh, scroll, keep, value);
   return TRUE;
 }
 
@@ -367,7 +433,7 @@ search_changed_cb (SdBrowserWindow *self)
     return;
   g_free (self->query);
   self->query = g_strdup (text);
-  run_search (self, FALSE, SHOW_SELECTION);
+  start_typed_search (self);
 }
 
 static void
@@ -1334,6 +1400,7 @@ sd_browser_window_dispose (GObject *object)
   save_layout (self);
   g_clear_object (&self->settings);
   g_cancellable_cancel (self->cancellable);
+  cancel_typed_search (self);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->preview_id, g_source_remove);
   if (self->scroll_id != 0)

@@ -555,6 +555,35 @@ sd_collection_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/**
+ * sd_collection_open_reader:
+ *
+ * Opens a second connection to @self's file, for searches in another
+ * thread while @self stays free. It cannot write, and it reads through a
+ * small cache without mapping the file: mapped a second time, the pages
+ * would count twice in the process's memory.
+ *
+ * Returns: (transfer full): the connection, or %NULL with @error set
+ */
+SdCollection *
+sd_collection_open_reader (SdCollection  *self,
+                           GError       **error)
+{
+  g_autoptr(SdCollection) reader = NULL;
+
+  g_return_val_if_fail (SD_IS_COLLECTION (self), NULL);
+
+  reader = sd_collection_open (self->path, error);
+  if (reader == NULL
+      || !sd_collection_exec (reader,
+                              "PRAGMA query_only = 1;"
+                              "PRAGMA mmap_size = 0;"
+                              "PRAGMA cache_size = -2048;",
+                              error))
+    return NULL;
+  return g_steal_pointer (&reader);
+}
+
 const char *
 sd_collection_get_path (SdCollection *self)
 {

@@ -49,6 +49,8 @@ GQuark        sd_collection_error_quark        (void);
 char         *sd_collection_default_path       (void);
 SdCollection *sd_collection_open               (const char          *path,
                                                 GError             **error);
+SdCollection *sd_collection_open_reader        (SdCollection        *self,
+                                                GError             **error);
 const char   *sd_collection_get_path           (SdCollection        *self);
 const char   *sd_collection_get_media_dir      (SdCollection        *self);
 int           sd_collection_get_schema_version (SdCollection        *self);
