@@ -412,7 +412,7 @@ test_rows (Fixture       *f,
   g_assert_cmpstr (row.interval_text, ==, "20d");
   g_assert_false (row.fsrs);
   g_assert_cmpfloat (row.ease, ==, 2.3);
-  g_assert_cmpstr (row.ease_text, ==, "230%");
+  g_assert_cmpstr (row.ease_text, ==, "230% ease");
   g_assert_cmpint (row.reviews, ==, 9);
   g_assert_cmpint (row.lapses, ==, 2);
   g_assert_cmpstr (row.notetype, ==, "Basic (type in the answer)");
@@ -440,7 +440,7 @@ test_rows (Fixture       *f,
   g_assert_cmpstr (row.template_name, ==, "Cloze 1");
   g_assert_cmpstr (row.notetype, ==, "Cloze");
   g_assert_cmpstr (row.interval_text, ==, "5d");
-  g_assert_cmpstr (row.ease_text, ==, "250%");
+  g_assert_cmpstr (row.ease_text, ==, "250% ease");
   sd_browse_row_clear (&row);
 
   /* Suspended: the date in parentheses. */

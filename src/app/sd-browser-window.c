@@ -57,7 +57,7 @@ static const ColumnInfo column_info[N_COLUMNS] = {
                 SD_BROWSER_TEXT_DUE },
   [COL_INTERVAL] = { "interval", N_("Interval"), N_("Interval"), SD_BROWSE_COLUMN_INTERVAL,
                      TRUE, TRUE, 80, SD_BROWSER_TEXT_INTERVAL },
-  [COL_EASE] = { "ease", N_("Ease"), N_("Ease"), SD_BROWSE_COLUMN_EASE, TRUE, TRUE, 64,
+  [COL_EASE] = { "ease", N_("Difficulty"), N_("Difficulty"), SD_BROWSE_COLUMN_EASE, TRUE, TRUE, 100,
                  SD_BROWSER_TEXT_EASE },
   [COL_REVIEWS] = { "reviews", N_("Reviews"), N_("Reviews"), SD_BROWSE_COLUMN_REVIEWS,
                     TRUE, TRUE, 76, SD_BROWSER_TEXT_REVIEWS },

@@ -444,11 +444,17 @@ interval_text (int type,
   return sd_scheduler_format_interval ((gint64) MAX (interval, 1) * 86400);
 }
 
-/* Ease 2.5 shows as "250%", FSRS difficulty 0.53 as "53%". */
+/* The Difficulty column: FSRS difficulty 0.53 as "53%"; a card reviewed
+ * before it had a memory state keeps its ease factor, said as such, since
+ * "250%" would read as a difficulty. */
 static char *
-ease_text (double value)
+ease_text (gboolean fsrs,
+           double   value)
 {
-  return g_strdup_printf ("%.0f%%", value * 100);
+  if (fsrs)
+    return g_strdup_printf ("%.0f%%", value * 100);
+  /* Translators: the ease factor of a card scheduled before FSRS, e.g. "250% ease" */
+  return g_strdup_printf (_("%.0f%% ease"), value * 100);
 }
 
 static void
@@ -537,7 +543,7 @@ card_row (RowContext   *ctx,
   fill_card_due (ctx, row);
   row->interval_text = interval_text (row->type, row->interval);
   row->ease_text = row->type == SD_CARD_NEW ? g_strdup (_("(new)"))
-                                            : ease_text (row->ease);
+                                            : ease_text (row->fsrs, row->ease);
   row->modified_text = local_date (ctx, row->modified);
   if (row->modified_text == NULL)
     row->modified_text = g_strdup ("");
@@ -764,7 +770,7 @@ sd_browse_note_row (SdCollection  *collection,
                                    : g_strdup ("");
   row->fsrs = fsrs;
   row->ease = n_eases ? ease_sum / n_eases : 0;
-  row->ease_text = n_eases ? ease_text (row->ease) : g_strdup (_("(new)"));
+  row->ease_text = n_eases ? ease_text (fsrs, row->ease) : g_strdup (_("(new)"));
   row->modified_text = local_date (&ctx, row->modified);
   if (row->modified_text == NULL)
     row->modified_text = g_strdup ("");
