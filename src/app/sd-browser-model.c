@@ -26,7 +26,10 @@
  * on screen, whose cells the window then updates) and reports only the
  * span of positions between the common start and end of the old and new
  * lists as changed, so the view keeps its scroll position and
- * GtkMultiSelection the selection outside that span.
+ * GtkMultiSelection the selection outside that span. When more than that
+ * changed (a new search or order), the items the view holds take the ids
+ * now at their place instead and only a change of length is reported:
+ * GTK keeps its rows, and the window updates their cells.
  *
  * A row read is shared, not copied, by its chunk and its item, and keeps
  * the text of each cell once made: GTK 4.8 keeps about 200 rows bound
@@ -592,8 +595,59 @@ set_ids (SdBrowserModel *self,
   g_clear_pointer (&self->positions, g_hash_table_unref);
 }
 
-/* Above this many rows changed, the change is told in two steps. */
+/* Above this many rows changed, the list is replaced in place. */
 #define MAX_SPAN 1000
+
+/* The items the view holds take the ids of @ids at their place in the
+ * list; those past its end are gone. Nothing is told: the caller updates
+ * what the view shows of them. */
+static void
+retarget_live_items (SdBrowserModel *self,
+                     GArray         *ids)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter iter;
+  gpointer value;
+
+  /* Their places now: known for the items the view asked for since the
+   * last change, looked up for older ones. */
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SdBrowserItem *item = value;
+      guint position = item->generation == self->generation
+                       ? item->position
+                       : sd_browser_model_find (self, item->id);
+
+      g_ptr_array_add (items, item);
+      g_array_append_val (positions, position);
+    }
+  g_hash_table_remove_all (self->live);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      SdBrowserItem *item = items->pdata[i];
+      guint position = g_array_index (positions, guint, i);
+
+      g_clear_pointer (&item->line, line_unref);
+      if (position < ids->len)
+        {
+          item->id = g_array_index (ids, gint64, position);
+          item->position = position;
+          item->generation = self->generation + 1;
+          item->read = FALSE;
+          g_hash_table_insert (self->live, &item->id, item);
+        }
+      else
+        {
+          /* Read, and gone: it shows nothing until the view lets it go. */
+          item->model = NULL;
+          item->read = TRUE;
+          g_object_weak_unref (G_OBJECT (item), item_gone_cb, self);
+        }
+    }
+}
 
 /* Puts @ids in place of the list, telling the view only about the span
  * that differs. */
@@ -615,21 +669,21 @@ replace_ids (SdBrowserModel *self,
   removed = old_len - prefix - suffix;
   added = new_len - prefix - suffix;
 
-  /* When a row it shows is among those replaced, GTK 4.8 asks for every
-   * added item to find where the row went: a new order of the whole list
-   * would make each of 100,000 items once. Removing first, then adding,
-   * leaves it nothing to look for; the window puts the scroll position and
-   * selection back itself. */
+  /* A new search or order. Told as a change of the rows, GTK 4.8 would ask
+   * for every added item to find where the rows it shows went (a new order
+   * of the whole list makes each of 100,000 items once), or, told as a
+   * removal then an addition, destroy the ~200 rows it keeps and make them
+   * again. Its items take the new ids where they are instead, and only a
+   * change of length is told; the window updates its cells, the scroll
+   * position and the selection itself. */
   if (removed > MAX_SPAN && added > MAX_SPAN)
     {
-      g_autoptr(GArray) kept = g_array_sized_new (FALSE, FALSE, sizeof (gint64), prefix + suffix);
-
-      g_array_append_vals (kept, a, prefix);
-      g_array_append_vals (kept, a + old_len - suffix, suffix);
-      set_ids (self, kept);
-      g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, 0);
+      retarget_live_items (self, ids);
       set_ids (self, ids);
-      g_list_model_items_changed (G_LIST_MODEL (self), prefix, 0, added);
+      if (old_len > new_len)
+        g_list_model_items_changed (G_LIST_MODEL (self), new_len, old_len - new_len, 0);
+      else if (new_len > old_len)
+        g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, new_len - old_len);
       return;
     }
 

@@ -317,8 +317,10 @@ typedef enum
   SHOW_SELECTION,   /* the order changed: follow the selected row */
 } ScrollMode;
 
-/* After the list changed: the rows selected before (@keep) stay
- * selected, and the view follows them or stays where it was (@value). */
+/* After the list changed: the rows on screen show what is at their
+ * place now (the model tells a new search or order only as a change of
+ * length), the rows selected before (@keep) stay selected, and the view
+ * follows them or stays where it was (@value). */
 static void
 show_results (SdBrowserWindow *self,
               gboolean         refresh,
@@ -326,9 +328,8 @@ show_results (SdBrowserWindow *self,
               GArray          *keep,
               double           value)
 {
-  if (refresh)
-    update_cells (self);
-  else
+  update_cells (self);
+  if (!refresh)
     show_error (self, NULL);
   if (keep->len > 0)
     restore_selection (self, keep);
