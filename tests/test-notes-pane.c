@@ -186,6 +186,19 @@ test_edit_and_save (Fixture       *f,
   g_object_set (f->pane, "editing", FALSE, NULL);
   text = shown_text (f);
   g_assert_nonnull (strstr (text, "Added"));
+
+  /* A new first heading is the note's title once saved. */
+  g_assert_cmpstr (sd_notes_pane_get_title (f->pane), ==, "Pods");
+  g_object_set (f->pane, "editing", TRUE, NULL);
+  {
+    GtkTextIter start;
+
+    gtk_text_buffer_get_start_iter (buffer, &start);
+    gtk_text_buffer_insert (buffer, &start, "# Pod lifecycle\n\n", -1);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->pane), "notes.save", NULL));
+  g_assert_cmpuint (saved, ==, 2);
+  g_assert_cmpstr (sd_notes_pane_get_title (f->pane), ==, "Pod lifecycle");
 }
 
 static GtkWindow *

@@ -587,6 +587,19 @@ file_mtime (const char *path)
   return (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
 }
 
+/* The note's first heading, as the sidebar names it, from @text: what is
+ * on disk, or what the source says while it is edited. */
+static void
+show_title (SdNotesPane *self,
+            const char  *text)
+{
+  g_autofree char *base = g_path_get_basename (self->path);
+  g_autofree char *title = sd_library_title_for_text (text, base);
+
+  gtk_label_set_text (self->title_label, title);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), self->path);
+}
+
 static gboolean
 load (SdNotesPane *self,
       const char  *slug)
@@ -594,8 +607,6 @@ load (SdNotesPane *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *text = sd_note_file_read (self->path, &hash, &error);
-  g_autofree char *base = g_path_get_basename (self->path);
-  g_autofree char *title = NULL;
 
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->hash, g_free);
@@ -610,9 +621,7 @@ load (SdNotesPane *self,
 
   self->hash = g_steal_pointer (&hash);
   self->disk_mtime = file_mtime (self->path);
-  title = sd_library_title_for_text (text, base);
-  gtk_label_set_text (self->title_label, title);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), self->path);
+  show_title (self, text);
   set_source_text (self, text);
   render (self, text, slug);
   self->text = g_steal_pointer (&text);
@@ -699,6 +708,7 @@ save (SdNotesPane *self,
   g_free (self->text);
   self->text = g_steal_pointer (&text);
   gtk_text_buffer_set_modified (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view)), FALSE);
+  show_title (self, self->text);
   render (self, self->text, sd_rich_view_get_current_heading (self->view));
   update_actions (self);
   g_signal_emit (self, signals[SAVED], 0, self->path);
@@ -814,6 +824,8 @@ set_editing (SdNotesPane *self,
     {
       /* Back to reading: show what the source says now, saved or not. */
       g_autofree char *text = buffer_text (self);
+
+      show_title (self, text);
       render (self, text, sd_rich_view_get_current_heading (self->view));
       gtk_stack_set_visible_child_name (self->mode_stack, "read");
     }
@@ -1029,6 +1041,20 @@ sd_notes_pane_get_n_cards (SdNotesPane *self)
   g_return_val_if_fail (SD_IS_NOTES_PANE (self), 0);
 
   return self->anchors ? self->anchors->len : 0;
+}
+
+/**
+ * sd_notes_pane_get_title:
+ *
+ * Returns: the title shown above the note: its first heading, else its
+ *   file name; "" when none is open
+ */
+const char *
+sd_notes_pane_get_title (SdNotesPane *self)
+{
+  g_return_val_if_fail (SD_IS_NOTES_PANE (self), NULL);
+
+  return gtk_label_get_text (self->title_label);
 }
 
 /**

@@ -28,6 +28,7 @@ gboolean    sd_notes_pane_show_card      (SdNotesPane  *self,
                                           gint64        card_id);
 guint       sd_notes_pane_get_n_cards    (SdNotesPane  *self);
 const char *sd_notes_pane_get_path       (SdNotesPane  *self);
+const char *sd_notes_pane_get_title      (SdNotesPane  *self);
 const char *sd_notes_pane_get_page       (SdNotesPane  *self);
 SdRichView *sd_notes_pane_get_view      (SdNotesPane  *self);
 void        sd_notes_pane_set_conceal_card (SdNotesPane *self,
