@@ -55,35 +55,6 @@
 
 /* ---- listing ------------------------------------------------------------- */
 
-static GArray *
-run_id_query (SdCollection         *collection,
-              const char           *sql,
-              const SdSearchQuery  *query,
-              GError              **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
-
-  if (sqlite3_prepare_v2 (sd_collection_get_db (collection), sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sd_collection_set_error (collection, error);
-      return NULL;
-    }
-  sd_search_query_bind (query, stmt);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      sd_collection_set_error (collection, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
-}
-
 /**
  * sd_browse_cards:
  * @query: a search in Anki's syntax (see sd-search.c)
@@ -173,7 +144,7 @@ sd_browse_cards (SdCollection    *collection,
     g_string_append_printf (sql, "%s %s, ", key, dir);
   g_string_append_printf (sql, "c.id %s", dir);
 
-  return run_id_query (collection, sql->str, search, error);
+  return sd_search_query_select_ids (search, collection, sql->str, error);
 }
 
 /**
@@ -261,7 +232,7 @@ sd_browse_notes (SdCollection    *collection,
     g_string_append_printf (sql, "%s %s, ", key, dir);
   g_string_append_printf (sql, "n.id %s", dir);
 
-  return run_id_query (collection, sql->str, search, error);
+  return sd_search_query_select_ids (search, collection, sql->str, error);
 }
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -806,21 +777,9 @@ sd_browse_cards_of_notes (SdCollection  *collection,
     return NULL;
   for (gsize i = 0; i < n_ids; i++)
     {
-      int rc;
-
       sqlite3_bind_int64 (stmt, 1, note_ids[i]);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-          g_array_append_val (ids, id);
-        }
-      if (rc != SQLITE_DONE)
-        {
-          sd_collection_set_error (collection, error);
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-      sqlite3_reset (stmt);
+      if (!sd_collection_append_ids (collection, stmt, ids, error))
+        return NULL;
     }
   return g_steal_pointer (&ids);
 }
@@ -1447,14 +1406,8 @@ selected_in_order (SdCollection  *collection,
                                               " ORDER BY ord",
                                               error);
 
-  if (stmt == NULL)
+  if (stmt == NULL || !sd_collection_append_ids (collection, stmt, ids, error))
     return NULL;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
   return g_steal_pointer (&ids);
 }
 

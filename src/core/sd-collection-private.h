@@ -34,6 +34,10 @@ gboolean      sd_collection_exec        (SdCollection  *self,
 gboolean      sd_collection_step_done   (SdCollection  *self,
                                          sqlite3_stmt  *stmt,
                                          GError       **error);
+gboolean      sd_collection_append_ids  (SdCollection  *self,
+                                         sqlite3_stmt  *stmt,
+                                         GArray        *ids,
+                                         GError       **error);
 gboolean      sd_collection_set_error   (SdCollection  *self,
                                          GError       **error);
 gint64        sd_collection_new_id      (SdCollection  *self,

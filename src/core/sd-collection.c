@@ -197,6 +197,28 @@ sd_collection_step_done (SdCollection  *self,
   return TRUE;
 }
 
+/* Appends the first column of every row @stmt gives (gint64) to @ids,
+ * then resets @stmt. */
+gboolean
+sd_collection_append_ids (SdCollection  *self,
+                          sqlite3_stmt  *stmt,
+                          GArray        *ids,
+                          GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    sd_collection_set_error (self, error);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
 gint64
 sd_collection_scalar (SdCollection *self,
                       const char   *sql,

@@ -1675,21 +1675,11 @@ sd_note_cards_card_ids_for_file (SdCollection  *collection,
                                               " AND c.retired = 0"
                                               " ORDER BY a.line_start, a.position, c.ord",
                                               error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, file_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sd_collection_set_error (collection, error);
-      return NULL;
-    }
+  if (!sd_collection_append_ids (collection, stmt, ids, error))
+    return NULL;
   return g_steal_pointer (&ids);
 }

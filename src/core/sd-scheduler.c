@@ -1048,12 +1048,8 @@ bury_siblings (SdScheduler   *self,
   sqlite3_bind_int (stmt, 4, preset->bury_reviews);
   sqlite3_bind_int (stmt, 5, preset->bury_interday);
   sqlite3_bind_int64 (stmt, 6, self->today);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
+  if (!sd_collection_append_ids (self->collection, stmt, ids, error))
+    return FALSE;
 
   for (guint i = 0; i < ids->len; i++)
     {

@@ -2624,6 +2624,34 @@ sd_search_query_bind (const SdSearchQuery *query,
     }
 }
 
+/**
+ * sd_search_query_select_ids:
+ * @sql: SQL that embeds the query's (sd_search_query_get_sql()) and gives
+ *   ids in its first column
+ *
+ * Returns: (transfer full) (element-type gint64): the ids, in the order
+ *   @sql gives them, or %NULL with @error set
+ */
+GArray *
+sd_search_query_select_ids (const SdSearchQuery  *query,
+                            SdCollection         *collection,
+                            const char           *sql,
+                            GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (sqlite3_prepare_v2 (sd_collection_get_db (collection), sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sd_collection_set_error (collection, error);
+      return NULL;
+    }
+  sd_search_query_bind (query, stmt);
+  if (!sd_collection_append_ids (collection, stmt, ids, error))
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
 static GArray *
 run_ids (SdCollection  *collection,
          const char    *text,
@@ -2631,32 +2659,12 @@ run_ids (SdCollection  *collection,
          GError       **error)
 {
   g_autoptr(SdSearchQuery) query = sd_search_query_new (collection, text, mode, error);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) ids = NULL;
   g_autofree char *sql = NULL;
-  int rc;
 
   if (query == NULL)
     return NULL;
   sql = g_strconcat (query->sql, " ORDER BY 1", NULL);
-  if (sqlite3_prepare_v2 (sd_collection_get_db (collection), sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sd_collection_set_error (collection, error);
-      return NULL;
-    }
-  sd_search_query_bind (query, stmt);
-  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      sd_collection_set_error (collection, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return sd_search_query_select_ids (query, collection, sql, error);
 }
 
 /**

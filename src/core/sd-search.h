@@ -61,6 +61,10 @@ char           *sd_search_query_describe_param (const SdSearchQuery *query,
                                               guint                 index);
 void            sd_search_query_bind         (const SdSearchQuery  *query,
                                               sqlite3_stmt         *stmt);
+GArray         *sd_search_query_select_ids   (const SdSearchQuery  *query,
+                                              SdCollection         *collection,
+                                              const char           *sql,
+                                              GError              **error);
 gint64          sd_search_query_get_today    (const SdSearchQuery  *query);
 int             sd_search_query_get_rollover_hour (const SdSearchQuery *query);
 
