@@ -52,7 +52,6 @@ struct _SdBrowserWindow
   SdBrowseColumn        sort_column;
   gboolean              ascending;
   int                   probed;          /* the column a sorter probe reached */
-  int                   sorted_by;       /* Column, -1 for the first order */
   gboolean              clearing_sort;
   gboolean              show_preview;
   GCancellable         *typed_search;    /* the search being typed, while it runs */

@@ -469,7 +469,6 @@ sort_changed_cb (SdBrowserWindow *self)
   self->probed = -1;
   /* Two different objects: a sorter calls nothing to compare one with itself. */
   ordering = gtk_sorter_compare (self->sorter, self, self->model);
-  self->sorted_by = self->probed;
   if (self->probed < 0)
     {
       self->sort_column = SD_BROWSE_COLUMN_SORT_FIELD;
@@ -1110,27 +1109,36 @@ prefetch_rows_cb (GtkAdjustment   *adjustment,
 
 /* GTK 4.8 counts the fixed width of hidden columns in the table's
  * minimum width, which then leaves nothing for the expanding column; a
- * hidden column keeps its width aside instead. */
+ * hidden column keeps its width aside instead. Its width, shown or not,
+ * or 0 when it sizes itself: */
+static int
+column_width (GtkColumnViewColumn *column)
+{
+  if (gtk_column_view_column_get_visible (column))
+    return gtk_column_view_column_get_fixed_width (column);
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "sd-width"));
+}
+
+static void
+set_column_width (GtkColumnViewColumn *column,
+                  int                  width)
+{
+  gboolean shown = gtk_column_view_column_get_visible (column);
+
+  if (width > 0 && !shown)
+    g_object_set_data (G_OBJECT (column), "sd-width", GINT_TO_POINTER (width));
+  if (width > 0 || !shown)
+    gtk_column_view_column_set_fixed_width (column, shown ? width : -1);
+}
+
 static void
 show_column (GtkColumnViewColumn *column,
              gboolean             shown)
 {
-  if (shown)
-    {
-      int width = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "sd-width"));
+  int width = column_width (column);
 
-      if (width > 0)
-        gtk_column_view_column_set_fixed_width (column, width);
-    }
-  else
-    {
-      int width = gtk_column_view_column_get_fixed_width (column);
-
-      if (width > 0)
-        g_object_set_data (G_OBJECT (column), "sd-width", GINT_TO_POINTER (width));
-      gtk_column_view_column_set_fixed_width (column, -1);
-    }
   gtk_column_view_column_set_visible (column, shown);
+  set_column_width (column, width);
 }
 
 static void
@@ -1248,12 +1256,7 @@ restore_column (SdBrowserWindow *self,
   /* Moves it when it is in the view already. */
   gtk_column_view_insert_column (self->column_view, position, column);
   if (width > 0 && gtk_column_view_column_get_resizable (column))
-    {
-      if (gtk_column_view_column_get_visible (column))
-        gtk_column_view_column_set_fixed_width (column, width);
-      else
-        g_object_set_data (G_OBJECT (column), "sd-width", GINT_TO_POINTER (width));
-    }
+    set_column_width (column, width);
   /* The state column has no menu item: it is always shown. */
   if (column_info[index].title != NULL)
     g_action_group_change_action_state (G_ACTION_GROUP (self->column_actions),
@@ -1338,19 +1341,17 @@ save_layout (SdBrowserWindow *self)
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-      gboolean shown = gtk_column_view_column_get_visible (column);
-      int fixed = shown ? gtk_column_view_column_get_fixed_width (column)
-                        : GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "sd-width"));
+      int column_px = column_width (column);
 
       g_variant_builder_add (&builder, "(sbi)", column_info[column_index (self, column)].id,
-                             shown, fixed > 0 ? fixed : -1);
+                             gtk_column_view_column_get_visible (column),
+                             column_px > 0 ? column_px : -1);
     }
 
   g_settings_delay (self->settings);
   g_settings_set_value (self->settings, "browser-columns", g_variant_builder_end (&builder));
   g_settings_set (self->settings, "browser-sort", "(sb)",
-                  column_info[self->sorted_by >= 0 ? self->sorted_by : COL_SORT_FIELD].id,
-                  self->sorted_by >= 0 && !self->ascending);
+                  column_info[column_for_sort (self->sort_column)].id, !self->ascending);
   g_settings_set_boolean (self->settings, "browser-notes-mode", self->notes);
   g_settings_set_boolean (self->settings, "browser-show-preview", self->show_preview);
   g_settings_set_boolean (self->settings, "browser-maximized",
@@ -1664,7 +1665,6 @@ sd_browser_window_init (SdBrowserWindow *self)
   self->query = g_strdup ("");
   self->sort_column = SD_BROWSE_COLUMN_SORT_FIELD;
   self->ascending = TRUE;
-  self->sorted_by = -1;
   self->show_preview = TRUE;
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_browse_undo_free);
   self->cancellable = g_cancellable_new ();
